@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// setup: what `npm start`, `npm test` and bin/recsysops need on a fresh clone, done once and then
+// skipped: the npm dependencies (npm ci) and the compiled TypeScript (dist/). With --for-tests it
+// also prepares what the test suite needs.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const say = (msg) => process.stderr.write(`setup: ${msg}\n`);
+
+function newest(dir) {
+  let t = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    t = Math.max(t, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+function mtime(p) {
+  return existsSync(p) ? statSync(p).mtimeMs : 0;
+}
+
+// 1. npm dependencies, when missing or older than the lock file.
+const installed = join(root, 'node_modules', '.package-lock.json');
+if (!existsSync(installed) || mtime(join(root, 'package-lock.json')) > mtime(installed)) {
+  say('installing npm dependencies (npm ci)…');
+  execFileSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+// 2. Compile src/ into dist/ when a source is newer than the last build.
+const stamp = join(root, 'dist', '.build-stamp');
+if (mtime(stamp) < Math.max(newest(join(root, 'src')), mtime(join(root, 'tsconfig.json')), mtime(join(root, 'tsconfig.build.json')))) {
+  say('compiling TypeScript…');
+  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  writeFileSync(stamp, new Date().toISOString());
+}

@@ -1,0 +1,83 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { ExpectedBand } from '../detectors/detector';
+import { writeFileAtomic } from '../util/atomic-write';
+import { fingerprint } from './fingerprint';
+import { step, type AlertInstance, type AlertRule, type Transition } from './state';
+
+/** SeriesVerdict: one series of a check, judged by its detector at one evaluation. */
+export interface SeriesVerdict {
+  labels: Record<string, string>;
+  value: number;
+  expected: ExpectedBand | null;
+  breach: boolean;
+}
+
+export interface AlertChange {
+  instance: AlertInstance;
+  transition: Exclude<Transition, null>;
+}
+
+/**
+ * AlertManager keeps one AlertInstance per fingerprint and steps them with each evaluation of their
+ * check. A series that is no longer reported counts as not breaching. Firing state is persisted so a
+ * restart does not re-page for alerts already sent.
+ */
+export class AlertManager {
+  private readonly alerts = new Map<string, AlertInstance>();
+
+  constructor(private readonly stateFile?: string) {
+    if (stateFile && existsSync(stateFile)) {
+      const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as { alerts: AlertInstance[] };
+      for (const a of saved.alerts) this.alerts.set(a.fingerprint, a);
+    }
+  }
+
+  evaluate(check: string, rule: AlertRule, verdicts: SeriesVerdict[], now: number): AlertChange[] {
+    const changes: AlertChange[] = [];
+    const seen = new Set<string>();
+    const apply = (fp: string, labels: Record<string, string>, v: Omit<SeriesVerdict, 'labels'>) => {
+      const prev = this.alerts.get(fp);
+      const { next, transition } = step(prev, v, now, rule, { fingerprint: fp, check, labels });
+      if (next && next.phase !== 'resolved') this.alerts.set(fp, next);
+      else this.alerts.delete(fp);
+      const instance = next ?? prev; // a cleared pending alert reports its last state
+      if (transition && instance) changes.push({ instance, transition });
+    };
+    for (const v of verdicts) {
+      const fp = fingerprint(check, v.labels);
+      seen.add(fp);
+      apply(fp, v.labels, v);
+    }
+    for (const a of [...this.alerts.values()]) {
+      if (a.check === check && !seen.has(a.fingerprint)) apply(a.fingerprint, a.labels, { value: a.value, expected: a.expected, breach: false });
+    }
+    if (changes.length && this.stateFile) this.save();
+    return changes;
+  }
+
+  /** setIssue links an alert to the issue it opened, so repeats and the resolution name it too. */
+  setIssue(fp: string, issueId: string): void {
+    const a = this.alerts.get(fp);
+    if (a) {
+      a.issueId = issueId;
+      if (this.stateFile) this.save();
+    }
+  }
+
+  get(fp: string): AlertInstance | undefined {
+    return this.alerts.get(fp);
+  }
+
+  active(): AlertInstance[] {
+    return [...this.alerts.values()];
+  }
+
+  /** forgetChecks drops the alerts of checks that no longer exist (after a reload). */
+  forgetChecks(keep: Set<string>): void {
+    for (const [fp, a] of this.alerts) if (!keep.has(a.check)) this.alerts.delete(fp);
+  }
+
+  private save(): void {
+    writeFileAtomic(this.stateFile!, JSON.stringify({ alerts: [...this.alerts.values()] }));
+  }
+}

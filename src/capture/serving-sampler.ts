@@ -1,0 +1,81 @@
+import type { ServingEvent } from '../events/contract';
+
+export interface CapturedWindow {
+  start: number;
+  end: number;
+  /** serving events seen in the window (the sample is uniform over them) */
+  seen: number;
+  model_versions: Record<string, number>;
+  events: ServingEvent[];
+}
+
+/**
+ * ServingSampler keeps, for each of the last `windows` capture windows, a bounded uniform sample
+ * (reservoir) of `serving` events: the model inputs an issue stores so diagnosis can replay them.
+ * Memory is bounded by windows × sampleSize events, whatever the stream's rate.
+ */
+export class ServingSampler {
+  private readonly ring = new Map<number, CapturedWindow>();
+  private rng = 0x2545f491;
+
+  constructor(private readonly o: { sampleSize: number; windowMs: number; windows: number }) {}
+
+  add(e: ServingEvent): void {
+    if (this.o.sampleSize === 0) return;
+    const start = Math.floor(e.ts / this.o.windowMs) * this.o.windowMs;
+    let w = this.ring.get(start);
+    if (!w) {
+      w = { start, end: start + this.o.windowMs, seen: 0, model_versions: {}, events: [] };
+      this.ring.set(start, w);
+      this.evict();
+    }
+    w.seen++;
+    w.model_versions[e.model_version] = (w.model_versions[e.model_version] ?? 0) + 1;
+    if (w.events.length < this.o.sampleSize) w.events.push(e);
+    else {
+      const j = Math.floor(this.random() * w.seen);
+      if (j < this.o.sampleSize) w.events[j] = e;
+    }
+  }
+
+  /** between merges the captured windows overlapping [from, to), newest first, up to sampleSize events. */
+  between(from: number, to: number): CapturedWindow | undefined {
+    const hits = [...this.ring.values()].filter((w) => w.end > from && w.start < to && w.events.length).sort((a, b) => b.start - a.start);
+    if (!hits.length) return undefined;
+    const merged: CapturedWindow = { start: hits[hits.length - 1].start, end: hits[0].end, seen: 0, model_versions: {}, events: [] };
+    for (const w of hits) {
+      merged.seen += w.seen;
+      for (const [v, n] of Object.entries(w.model_versions)) merged.model_versions[v] = (merged.model_versions[v] ?? 0) + n;
+      merged.events.push(...w.events.slice(0, this.o.sampleSize - merged.events.length));
+    }
+    return merged;
+  }
+
+  /**
+   * referenceBefore picks a healthy window to compare with: the window at the same time of day one
+   * day earlier if kept, else the newest captured window that ended before `t` minus a margin.
+   */
+  referenceBefore(t: number, marginMs: number): CapturedWindow | undefined {
+    const dayAgo = this.between(t - 86_400_000 - this.o.windowMs, t - 86_400_000);
+    if (dayAgo) return dayAgo;
+    const candidates = [...this.ring.values()].filter((w) => w.end <= t - marginMs && w.events.length).sort((a, b) => b.start - a.start);
+    return candidates[0] ? { ...candidates[0], events: [...candidates[0].events] } : undefined;
+  }
+
+  private evict(): void {
+    while (this.ring.size > this.o.windows) {
+      const oldest = Math.min(...this.ring.keys());
+      this.ring.delete(oldest);
+    }
+  }
+
+  private random(): number {
+    // xorshift32: deterministic, so a replay captures the same sample every time
+    let x = this.rng;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.rng = x >>> 0;
+    return this.rng / 2 ** 32;
+  }
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import type { EventType, RecEvent } from '../events/contract';
+import type { Clock } from '../clock';
+import type { Logger } from '../telemetry/logger';
+import { validate as validCron } from 'node-cron';
+import { durationSchema } from '../config/duration';
+
+/** The label names a check may group by; fixed so every exported series has the same label set. */
+export const SERIES_LABELS = ['surface', 'model_version', 'event_type', 'feature', 'measure', 'cohort', 'action'] as const;
+export type SeriesLabel = (typeof SERIES_LABELS)[number];
+
+/** Observation: one value of one series of a check, for one evaluation (a closed window or a cron tick). */
+export interface Observation {
+  labels: Partial<Record<SeriesLabel, string>>;
+  value: number;
+  /** check-specific evidence: top segments, item ids, per-feature rates… stored with the issue */
+  details?: Record<string, unknown>;
+  /** a sentence to use in the alert summary instead of the generic one (e.g. naming items) */
+  summary?: string;
+}
+
+/** StreamingCheck aggregates events into event-time tumbling windows and is evaluated as each closes. */
+export interface StreamingCheck {
+  mode: 'streaming';
+  eventTypes: readonly EventType[];
+  windowMs: number;
+  add(windowStart: number, event: RecEvent): void;
+  /** close returns the observations of the window [start, end) and forgets its aggregate */
+  close(windowStart: number, windowEnd: number): Observation[];
+}
+
+/** ScheduledCheck is evaluated on a cron schedule; it may watch events too (freshness does). */
+export interface ScheduledCheck {
+  mode: 'scheduled';
+  schedule: string;
+  eventTypes: readonly EventType[];
+  see(event: RecEvent): void;
+  evaluate(now: number): Promise<Observation[]>;
+}
+
+export type CheckRuntime = StreamingCheck | ScheduledCheck;
+
+export interface CheckDeps {
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Fields every check definition has, whatever its kind. */
+export const commonCheckFields = {
+  name: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'expected lower-case letters, digits, ".", "_" or "-"'),
+  description: z.string().optional(),
+  severity: z.enum(['critical', 'warning', 'info']).default('warning'),
+  detector: z
+    .strictObject({ kind: z.string(), params: z.record(z.string(), z.unknown()).default({}) })
+    .default({ kind: 'robust-zscore', params: {} }),
+  /** consecutive breaching evaluations before the alert fires */
+  for: z.number().int().min(1).default(1),
+  keep_firing_for: durationSchema.default(0),
+  repeat_interval: durationSchema.default(4 * 3_600_000),
+  labels: z.record(z.string(), z.string()).default({}),
+  annotations: z
+    .strictObject({
+      summary: z.string().optional(),
+      runbook_url: z.string().url().optional(),
+      dashboard_url: z.string().url().optional(),
+    })
+    .default({}),
+  /** checks whose alerts explain this one's (for inhibition, later) */
+  depends_on: z.array(z.string()).default([]),
+};
+
+export const streamingFields = {
+  window: durationSchema.default(5 * 60_000),
+};
+
+export const scheduledFields = {
+  // node-cron expression; a sixth, leading field gives seconds (every 10 s: "*/10 * * * * *")
+  schedule: z.string().refine((s) => validCron(s), { message: 'expected a cron expression such as "*/5 * * * *" (minute hour day month weekday)' }),
+};
+
+/** CheckKind: a plugin, a plain object with its schema next to its code. */
+export interface CheckKind<D extends CheckDefinition = CheckDefinition> {
+  kind: string;
+  description: string;
+  mode: 'streaming' | 'scheduled';
+  schema: z.ZodType<D>;
+  create(def: D, deps: CheckDeps): CheckRuntime;
+}
+
+export interface CheckDefinition {
+  name: string;
+  kind: string;
+  description?: string;
+  severity: 'critical' | 'warning' | 'info';
+  detector: { kind: string; params: Record<string, unknown> };
+  for: number;
+  keep_firing_for: number;
+  repeat_interval: number;
+  labels: Record<string, string>;
+  annotations: { summary?: string; runbook_url?: string; dashboard_url?: string };
+  depends_on: string[];
+}
+
+/** labelsKey serialises labels in a stable order, to key series and alerts. */
+export function labelsKey(labels: Record<string, string | undefined>): string {
+  return Object.keys(labels)
+    .filter((k) => labels[k] !== undefined)
+    .sort()
+    .map((k) => `${k}=${labels[k]}`)
+    .join(',');
+}

@@ -1,0 +1,51 @@
+/**
+ * WindowedState keeps one aggregate per open event-time window, created on first use and handed
+ * over (and forgotten) when the window closes, so a check's memory is bounded by its open windows.
+ */
+export class WindowedState<A> {
+  private readonly open = new Map<number, A>();
+  constructor(private readonly create: () => A) {}
+  at(windowStart: number): A {
+    let agg = this.open.get(windowStart);
+    if (!agg) {
+      agg = this.create();
+      this.open.set(windowStart, agg);
+    }
+    return agg;
+  }
+  /** take returns the window's aggregate (an empty one if it saw no event) and forgets it */
+  take(windowStart: number): A {
+    const agg = this.open.get(windowStart) ?? this.create();
+    this.open.delete(windowStart);
+    return agg;
+  }
+}
+
+/**
+ * SeriesIndex remembers the label sets of up to `max` series (first come), so a series that goes
+ * quiet still reports zero instead of vanishing.
+ */
+export class SeriesIndex {
+  private readonly series = new Map<string, Record<string, string>>();
+  constructor(private readonly max: number) {}
+  add(key: string, labels: Record<string, string>): void {
+    if (this.series.size < this.max && !this.series.has(key)) this.series.set(key, labels);
+  }
+  entries(): IterableIterator<[string, Record<string, string>]> {
+    return this.series.entries();
+  }
+}
+
+/** BoundedMap is a map that evicts its oldest entries past `max` (insertion order), for join lookups. */
+export class BoundedMap<K, V> {
+  private readonly map = new Map<K, V>();
+  constructor(private readonly max: number) {}
+  set(key: K, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as K);
+  }
+  get(key: K): V | undefined {
+    return this.map.get(key);
+  }
+}

@@ -1,0 +1,145 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, reportError } from './context';
+import { startCommand } from './start';
+import { validateCommand } from './validate';
+import { replayCommand } from './replay';
+import { backtestCommand } from './backtest';
+import { issuesListCommand, issuesShowCommand } from './issues';
+import { diagnoseCommand } from './diagnose';
+import { version } from './version';
+
+/** The options several commands share, so they read the same everywhere. */
+const opt = {
+  config: () => new Option('-c, --config <file>', 'recsysops.yaml (default: $RECSYSOPS_CONFIG, ./recsysops.yaml, else the built-in demo)'),
+  checks: () => new Option('--checks <dir>', 'directory of check YAML files (default: ./checks, else the shipped examples)'),
+  state: () => new Option('--state <dir>', 'state directory with issues and alert state (default: $RECSYSOPS_STATE or ./.recsysops)'),
+  verbose: () => new Option('-v, --verbose', 'debug logging on stderr'),
+};
+
+export function buildProgram(): Command {
+  const program = new Command('recsysops')
+    .description('Issue detection and diagnosis for recommender systems: detect, predict, diagnose, resolve.')
+    .version(version(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  recsysops start                          run the built-in demo world; alerts appear within two minutes
+  recsysops issues list                    issues opened so far
+  recsysops diagnose 7f3a9c21              replay an issue's captured inputs: data or model?
+
+Exit codes: 0 ok, 1 findings (invalid config, failed diagnosis), 2 usage error.`,
+    );
+
+  program
+    .command('start')
+    .description('run the daemon (with no config: the built-in demo world, a simulated recommender with injected faults)')
+    .addOption(opt.config())
+    .addOption(opt.checks())
+    .addOption(opt.state())
+    .option('--metrics-port <port>', 'port of /metrics (default 9464; 0 picks a free one)', parsePort)
+    .option('--metrics-host <host>', 'address of /metrics (default 127.0.0.1)')
+    .addOption(opt.verbose())
+    .addHelpText('after', '\nExamples:\n  recsysops start\n  recsysops start -c recsysops.yaml --metrics-port 9500\n  curl -s 127.0.0.1:9464/metrics | grep recsysops_check_status')
+    .action(startCommand);
+
+  program
+    .command('validate')
+    .description('check recsysops.yaml and every check file; prints each problem with its file and path')
+    .addOption(opt.config())
+    .addOption(opt.checks())
+    .addHelpText('after', '\nExamples:\n  recsysops validate --checks checks/\n  recsysops validate -c recsysops.yaml && echo ok')
+    .action(validateCommand);
+
+  program
+    .command('replay')
+    .description('run the checks over recorded NDJSON events in event time; write alerts and issues into the state directory')
+    .argument('<events...>', 'NDJSON files of events (the Kafka message contract)')
+    .addOption(opt.config())
+    .addOption(opt.checks())
+    .addOption(opt.state())
+    .option('--json', 'print one alert record per line on stdout (logs stay on stderr)')
+    .addOption(opt.verbose())
+    .addHelpText('after', '\nExamples:\n  recsysops replay --state /tmp/st events.ndjson\n  recsysops replay --json --checks my-checks/ day1.ndjson day2.ndjson | jq .summary')
+    .action(replayCommand);
+
+  program
+    .command('backtest')
+    .description('run one detector over a timestamp,value CSV; writes timestamp,value,anomaly_score,is_anomaly (causal)')
+    .argument('<series.csv>', 'CSV with timestamp,value rows (ISO-8601, epoch ms or epoch s)')
+    .option('--detector <name>', 'detector kind (default robust-zscore)')
+    .option('--param <k=v...>', 'detector parameter, repeatable', collect, [])
+    .option('-o, --output <file>', 'write the CSV here instead of stdout')
+    .addHelpText('after', '\nExamples:\n  recsysops backtest volume.csv -o scored.csv\n  recsysops backtest --detector threshold --param max=0.2 null-rate.csv')
+    .action(backtestCommand);
+
+  const issues = program.command('issues').description('the issue store: issues opened by firing alerts');
+  issues
+    .command('list', { isDefault: true })
+    .description('list issues, newest first')
+    .addOption(opt.state())
+    .option('--json', 'one JSON object per issue per line')
+    .option('--status <status>', 'only open or resolved issues')
+    .addHelpText('after', '\nExamples:\n  recsysops issues list\n  recsysops issues list --status open --json')
+    .action(issuesListCommand);
+  issues
+    .command('show')
+    .description('show one issue: evidence, captured inputs, diagnosis')
+    .argument('<id>', 'issue id (or an unambiguous prefix)')
+    .addOption(opt.state())
+    .option('--json', 'the issue as JSON')
+    .addHelpText('after', '\nExamples:\n  recsysops issues show 7f3a9c21\n  recsysops issues show 7f3a --json | jq .evidence')
+    .action(issuesShowCommand);
+
+  program
+    .command('diagnose')
+    .description("replay an issue's captured model inputs in isolation and tell a data problem from a model problem")
+    .argument('<id>', 'issue id (or an unambiguous prefix)')
+    .addOption(opt.config())
+    .addOption(opt.state())
+    .option('--model-url <url>', 'model endpoint of the generic HTTP protocol ({version} is replaced)')
+    .addOption(new Option('--json', 'machine-readable report').conflicts('markdown'))
+    .addOption(new Option('--markdown', 'report to paste into an incident ticket').conflicts('json'))
+    .addHelpText('after', '\nExamples:\n  recsysops diagnose 7f3a9c21\n  recsysops diagnose 7f3a9c21 --model-url http://127.0.0.1:8080/models/{version}/score --json')
+    .action(diagnoseCommand);
+
+  return program;
+}
+
+function parsePort(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new CommanderError(EXIT.usage, 'recsysops.invalidPort', `invalid port "${v}"`);
+  return n;
+}
+
+function collect(v: string, acc: string[]): string[] {
+  return [...acc, v];
+}
+
+/** main runs the CLI and maps outcomes to exit codes: usage errors are 2, as documented. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  for (const c of program.commands) {
+    c.exitOverride();
+    for (const sub of c.commands) sub.exitOverride();
+  }
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    return reportError(err);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

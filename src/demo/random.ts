@@ -1,0 +1,89 @@
+/**
+ * Seeded randomness for the demo world. Every draw comes from a PRNG seeded by a hash of the world
+ * seed and *where* the draw happens (which minute, which request), never from Math.random: that is
+ * what makes `step(from, to)` a pure function of its arguments, so a replay or a test sees the same
+ * world however time is sliced.
+ */
+
+/** Rng returns a uniform number in [0, 1). */
+export type Rng = () => number;
+
+/** mulberry32 is a tiny, fast 32-bit PRNG; good enough for a simulation, not for cryptography. */
+export function mulberry32(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** hashInts mixes integers into one 32-bit seed (murmur3-style), so nearby inputs give unrelated seeds. */
+export function hashInts(...xs: number[]): number {
+  let h = 0x9747b28c ^ xs.length;
+  for (const x of xs) {
+    // split values beyond 32 bits so large indices still mix fully
+    const lo = x | 0;
+    const hi = Math.floor(x / 4294967296) | 0;
+    for (const part of [lo, hi]) {
+      let k = Math.imul(part, 0xcc9e2d51);
+      k = (k << 15) | (k >>> 17);
+      k = Math.imul(k, 0x1b873593);
+      h ^= k;
+      h = (h << 13) | (h >>> 19);
+      h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    }
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** rngFor is a fresh PRNG for one place in the world, e.g. `rngFor(seed, TAG_REQUEST, minute, j)`. */
+export function rngFor(...xs: number[]): Rng {
+  return mulberry32(hashInts(...xs));
+}
+
+/** gaussian draws a standard normal value (Box-Muller). */
+export function gaussian(rng: Rng): number {
+  const u = 1 - rng(); // (0, 1]: log(0) would be -Infinity
+  const v = rng();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+
+/** poisson draws a Poisson count (Knuth's method: fine for the small rates of one simulated minute). */
+export function poisson(rng: Rng, lambda: number): number {
+  if (lambda <= 0) return 0;
+  if (lambda > 500) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * gaussian(rng)));
+  const limit = Math.exp(-lambda);
+  let k = 0;
+  let p = rng();
+  while (p > limit) {
+    k++;
+    p *= rng();
+  }
+  return k;
+}
+
+/** pickWeighted returns an index drawn with the given (not necessarily normalised) weights. */
+export function pickWeighted(rng: Rng, weights: readonly number[]): number {
+  let total = 0;
+  for (const w of weights) total += w;
+  let r = rng() * total;
+  for (let i = 0; i < weights.length; i++) {
+    r -= weights[i];
+    if (r < 0) return i;
+  }
+  return weights.length - 1;
+}
+
+/** round keeps `digits` decimals, so logged features and scores read well and survive JSON exactly. */
+export function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

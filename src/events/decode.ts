@@ -1,0 +1,200 @@
+import type { Candidate, EventType, Features, RecEvent } from './contract';
+
+/** Why a record was rejected; the `reason` label of recsysops_events_malformed_total. */
+export type MalformedReason =
+  | 'invalid_json'
+  | 'not_object'
+  | 'unknown_type'
+  | 'missing_field'
+  | 'wrong_type'
+  | 'invalid_timestamp'
+  | 'oversized';
+
+export type DecodeResult =
+  | { ok: true; event: RecEvent }
+  | { ok: false; reason: MalformedReason; detail: string; type?: string };
+
+export interface DecodeOptions {
+  /** records longer than this many bytes are rejected before parsing */
+  maxBytes?: number;
+}
+
+// Epoch-ms bounds that catch seconds-instead-of-milliseconds and garbage: 2000-01-01 .. 2100-01-01.
+const MIN_TS = 946_684_800_000;
+const MAX_TS = 4_102_444_800_000;
+
+class Invalid extends Error {
+  constructor(readonly reason: MalformedReason, detail: string) {
+    super(detail);
+  }
+}
+
+/**
+ * decodeEvent checks one record against the event contract by hand (not with a schema library):
+ * it runs for every event on the hot path, and a hand-written check is several times faster.
+ */
+export function decodeEvent(payload: string | Buffer | object, opts: DecodeOptions = {}): DecodeResult {
+  let raw: unknown = payload;
+  if (typeof payload === 'string' || Buffer.isBuffer(payload)) {
+    const size = typeof payload === 'string' ? payload.length : payload.byteLength;
+    if (opts.maxBytes !== undefined && size > opts.maxBytes) {
+      return { ok: false, reason: 'oversized', detail: `${size} bytes > ${opts.maxBytes}` };
+    }
+    try {
+      raw = JSON.parse(typeof payload === 'string' ? payload : payload.toString('utf8'));
+    } catch (err) {
+      return { ok: false, reason: 'invalid_json', detail: (err as Error).message };
+    }
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { ok: false, reason: 'not_object', detail: 'an event must be a JSON object' };
+  }
+  const o = raw as Record<string, unknown>;
+  const type = o.type;
+  try {
+    switch (type) {
+      case 'impression':
+        return {
+          ok: true,
+          event: {
+            type,
+            ts: ts(o, 'ts'),
+            request_id: str(o, 'request_id'),
+            user_id: str(o, 'user_id'),
+            item_id: str(o, 'item_id'),
+            position: position(o),
+            score: num(o, 'score'),
+            model_version: str(o, 'model_version'),
+            surface: optStr(o, 'surface'),
+          },
+        };
+      case 'engagement':
+        return {
+          ok: true,
+          event: {
+            type,
+            ts: ts(o, 'ts'),
+            user_id: str(o, 'user_id'),
+            item_id: str(o, 'item_id'),
+            action: str(o, 'action'),
+            request_id: optStr(o, 'request_id'),
+            value: o.value === undefined || o.value === null ? undefined : num(o, 'value'),
+          },
+        };
+      case 'serving':
+        return { ok: true, event: serving(o) };
+      case 'item':
+        return {
+          ok: true,
+          event: {
+            type,
+            ts: ts(o, 'ts'),
+            item_id: str(o, 'item_id'),
+            launch_ts: ts(o, 'launch_ts'),
+            cohort: optStr(o, 'cohort'),
+            attributes: o.attributes === undefined ? undefined : obj(o, 'attributes'),
+          },
+        };
+      default:
+        return {
+          ok: false,
+          reason: 'unknown_type',
+          detail: type === undefined ? 'missing "type"' : `unknown type ${JSON.stringify(type)}`,
+        };
+    }
+  } catch (err) {
+    if (err instanceof Invalid) return { ok: false, reason: err.reason, detail: `${type}: ${err.message}`, type: type as EventType };
+    throw err;
+  }
+}
+
+function serving(o: Record<string, unknown>): RecEvent {
+  const candidates = o.candidates;
+  if (candidates === undefined) throw new Invalid('missing_field', 'missing "candidates"');
+  if (!Array.isArray(candidates)) throw new Invalid('wrong_type', '"candidates" must be an array');
+  const scores = o.scores;
+  if (scores === undefined) throw new Invalid('missing_field', 'missing "scores"');
+  if (!Array.isArray(scores) || !scores.every((s) => typeof s === 'number' && Number.isFinite(s))) {
+    throw new Invalid('wrong_type', '"scores" must be an array of numbers');
+  }
+  if (scores.length !== candidates.length) {
+    throw new Invalid('wrong_type', `"scores" has ${scores.length} entries for ${candidates.length} candidates`);
+  }
+  return {
+    type: 'serving',
+    ts: ts(o, 'ts'),
+    request_id: str(o, 'request_id'),
+    user_id: str(o, 'user_id'),
+    model_version: str(o, 'model_version'),
+    context: features(o.context, 'context'),
+    candidates: candidates.map((c, i): Candidate => {
+      if (c === null || typeof c !== 'object' || Array.isArray(c)) throw new Invalid('wrong_type', `candidates[${i}] must be an object`);
+      const cand = c as Record<string, unknown>;
+      return { item_id: str(cand, 'item_id', `candidates[${i}].`), features: features(cand.features, `candidates[${i}].features`) };
+    }),
+    scores: scores as number[],
+    latency_ms: num(o, 'latency_ms'),
+    surface: optStr(o, 'surface'),
+  };
+}
+
+function features(v: unknown, where: string): Features {
+  if (v === undefined) throw new Invalid('missing_field', `missing "${where}"`);
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Invalid('wrong_type', `"${where}" must be an object of features`);
+  for (const [k, f] of Object.entries(v)) {
+    const t = typeof f;
+    if (f !== null && t !== 'number' && t !== 'string' && t !== 'boolean') {
+      throw new Invalid('wrong_type', `"${where}.${k}" must be a number, string, boolean or null`);
+    }
+  }
+  return v as Features;
+}
+
+function present(o: Record<string, unknown>, k: string, prefix = ''): unknown {
+  const v = o[k];
+  if (v === undefined || v === null) throw new Invalid('missing_field', `missing "${prefix}${k}"`);
+  return v;
+}
+
+function str(o: Record<string, unknown>, k: string, prefix = ''): string {
+  const v = present(o, k, prefix);
+  if (typeof v === 'string' && v.length > 0) return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v); // numeric ids are common in logs
+  throw new Invalid('wrong_type', `"${prefix}${k}" must be a non-empty string`);
+}
+
+function optStr(o: Record<string, unknown>, k: string): string | undefined {
+  return o[k] === undefined || o[k] === null ? undefined : str(o, k);
+}
+
+function num(o: Record<string, unknown>, k: string): number {
+  const v = present(o, k);
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Invalid('wrong_type', `"${k}" must be a finite number`);
+  return v;
+}
+
+function position(o: Record<string, unknown>): number {
+  const v = num(o, 'position');
+  if (!Number.isInteger(v) || v < 0) throw new Invalid('wrong_type', '"position" must be an integer ≥ 0');
+  return v;
+}
+
+function obj(o: Record<string, unknown>, k: string): Record<string, unknown> {
+  const v = o[k];
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Invalid('wrong_type', `"${k}" must be an object`);
+  return v as Record<string, unknown>;
+}
+
+/** ts accepts ISO-8601 strings and epoch milliseconds (numbers or digit strings). */
+function ts(o: Record<string, unknown>, k: string): number {
+  const v = present(o, k);
+  let ms: number;
+  if (typeof v === 'number') ms = v;
+  else if (typeof v === 'string') ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+  else throw new Invalid('wrong_type', `"${k}" must be ISO-8601 or epoch milliseconds`);
+  if (!Number.isFinite(ms)) throw new Invalid('invalid_timestamp', `"${k}" ${JSON.stringify(v)} is not a valid time`);
+  if (ms < MIN_TS || ms > MAX_TS) {
+    throw new Invalid('invalid_timestamp', `"${k}" ${JSON.stringify(v)} is outside 2000..2100 (seconds instead of milliseconds?)`);
+  }
+  return ms;
+}

@@ -1,0 +1,73 @@
+import type { AlertRecord, Severity } from '../../alerting/alert';
+import type { ExpectedBand } from '../../detectors/detector';
+
+/**
+ * format: the words and numbers every notifier shows a person, in one place, so an email, a
+ * terminal line and a chat message about the same alert read the same.
+ */
+
+/** formatValue prints a metric value with at most 4 significant digits (0.012345 → 0.01235). */
+export function formatValue(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v)) return String(v);
+  const abs = Math.abs(v);
+  if (abs !== 0 && (abs < 1e-4 || abs >= 1e15)) return v.toExponential(3);
+  return String(Number(v.toPrecision(4)));
+}
+
+/** formatBand prints the expected band as `lower–upper`; an open side reads `≥ lower` / `≤ upper`, no band `—`. */
+export function formatBand(band: ExpectedBand | null): string {
+  if (!band || (band.lower === null && band.upper === null)) return '—';
+  if (band.lower === null) return `≤ ${formatValue(band.upper as number)}`;
+  if (band.upper === null) return `≥ ${formatValue(band.lower)}`;
+  return `${formatValue(band.lower)}–${formatValue(band.upper)}`;
+}
+
+/** formatLabels prints labels the Prometheus way, sorted: `{model_version=v42,surface=home}`; `` when none. */
+export function formatLabels(labels: Record<string, string>): string {
+  const keys = Object.keys(labels).sort();
+  if (keys.length === 0) return '';
+  return `{${keys.map((k) => `${k}=${labels[k]}`).join(',')}}`;
+}
+
+/** diagnoseCommand is the exact command the on-call engineer runs next. */
+export function diagnoseCommand(alert: AlertRecord): string {
+  return `recsysops diagnose ${alert.issue_id}`;
+}
+
+/** statusWord is FIRING or RESOLVED, the word every receiver leads with. */
+export function statusWord(status: AlertRecord['status']): string {
+  return status === 'firing' ? 'FIRING' : 'RESOLVED';
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { critical: 3, warning: 2, info: 1 };
+
+/**
+ * batchStatus summarises a batch: firing when any alert in it fires (a batch that mixes a new
+ * incident with a resolved one still needs someone's attention), with the highest severity among
+ * the alerts of that status.
+ */
+export function batchStatus(alerts: readonly AlertRecord[]): { status: AlertRecord['status']; severity: Severity } {
+  const status = alerts.some((a) => a.status === 'firing') ? 'firing' : 'resolved';
+  let severity: Severity = 'info';
+  for (const a of alerts) {
+    if (a.status === status && SEVERITY_RANK[a.severity] > SEVERITY_RANK[severity]) severity = a.severity;
+  }
+  return { status, severity };
+}
+
+/** oneLine collapses whitespace (newlines included) so a value cannot break a header or a log line. */
+export function oneLine(s: string, max = 200): string {
+  const flat = s.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** isHttpUrl: only http(s) links are rendered as links (never `javascript:` from a label). */
+export function isHttpUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
