@@ -139,7 +139,8 @@ export class FaultTimeline {
   /** transitions lists fault starts and ends in [from, to), in time order, for logging. */
   transitions(from: number, to: number): FaultTransition[] {
     const out: FaultTransition[] = [];
-    for (const f of this.occurrences(from, to)) {
+    // from - 1: an occurrence ending exactly at `from` does not overlap [from, to) but its end is in it
+    for (const f of this.occurrences(from - 1, to)) {
       if (f.startsAt >= from && f.startsAt < to) out.push({ at: f.startsAt, phase: 'started', fault: f });
       if (f.endsAt >= from && f.endsAt < to && f.endsAt > f.startsAt) out.push({ at: f.endsAt, phase: 'ended', fault: f });
     }

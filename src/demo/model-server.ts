@@ -46,6 +46,8 @@ export interface ModelServerStats {
   /** requests scored successfully */
   requests: number;
   paths: string[];
+  /** the most scoring calls ever in progress at once (to check an adapter's concurrency limit) */
+  maxInFlight: number;
 }
 
 export interface ModelServer {
@@ -67,7 +69,8 @@ class HttpError extends Error {
 export async function startModelServer(opts: ModelServerOptions): Promise<ModelServer> {
   const path = opts.path ?? '/score';
   const rng = mulberry32(opts.seed ?? 1);
-  const stats: ModelServerStats = { calls: 0, requests: 0, paths: [] };
+  const stats: ModelServerStats = { calls: 0, requests: 0, paths: [], maxInFlight: 0 };
+  let inFlight = 0;
 
   const scoringCall = async (pathname: string) => {
     stats.calls++;
@@ -102,7 +105,16 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
     const generic = p.match(/^\/models\/([^/]+)\/score$/);
     if (!v2 && !generic && p !== path) throw new HttpError(404, `no route POST ${p}`);
     const body = await readJson(req);
-    await scoringCall(p);
+    stats.maxInFlight = Math.max(stats.maxInFlight, ++inFlight);
+    try {
+      await scoringCall(p);
+      return await answer(body, v2, generic, res);
+    } finally {
+      inFlight--;
+    }
+  };
+
+  const answer = async (body: unknown, v2: RegExpMatchArray | null, generic: RegExpMatchArray | null, res: ServerResponse) => {
     if (v2) {
       const name = decodeURIComponent(v2[1]);
       if (opts.modelName && name !== opts.modelName) throw new HttpError(404, `model "${name}" not found`);

@@ -21,6 +21,11 @@ export const DEMO_CONTEXT_FEATURES = ['device', 'hour_of_day'] as const;
 /** DEMO_MODEL_VERSIONS: v1 and v1.1 are healthy; v2 carries a sign bug on the affinity weight. */
 export const DEMO_MODEL_VERSIONS = ['v1', 'v1.1', 'v2'] as const;
 
+// Module-level aliases of globals: under jest's vm sandbox each global lookup is slow, and the model
+// runs for every candidate of every request.
+const { log1p, max } = Math;
+const finite = Number.isFinite;
+
 interface Weights {
   bias: number;
   affinity: number;
@@ -42,7 +47,7 @@ const WEIGHTS: Record<string, Weights> = {
 /** num reads a numeric feature; null, missing or non-numeric counts as 0, as most serving stacks do. */
 function num(f: Features, key: string): number {
   const v = f[key];
-  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
+  return typeof v === 'number' && finite(v) ? v : 0;
 }
 
 /**
@@ -66,7 +71,7 @@ export function demoScore(requests: ModelRequest[], version: string): ModelRespo
 function scoreOne(w: Weights, f: Features, device: string, hour: number): number {
   const age = num(f, 'item_age_hours');
   if (age < 0) return 0; // availability gate: never recommend what has not launched
-  const pop = Math.log1p(Math.max(0, num(f, 'item_popularity'))) / Math.log1p(20_000);
+  const pop = log1p(max(0, num(f, 'item_popularity'))) / log1p(20_000);
   const explore = age < w.exploreHours ? w.explore * (1 - age / w.exploreHours) : 0;
   const genre = typeof f.genre === 'string' ? f.genre : '';
   const logit =
@@ -77,5 +82,5 @@ function scoreOne(w: Weights, f: Features, device: string, hour: number): number
     explore +
     contextBias(genre, device, hour);
   // keep a floor above 0 so only the availability gate produces exactly 0
-  return Math.max(1e-6, round(sigmoid(logit), 6));
+  return max(1e-6, round(sigmoid(logit), 6));
 }

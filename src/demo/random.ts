@@ -5,6 +5,10 @@
  * world however time is sliced.
  */
 
+// Module-level aliases: under jest's vm sandbox every lookup of the global `Math` is slow, and these
+// functions run millions of times per simulated day.
+const { imul, sqrt, log, cos, exp, floor, round: mathRound, PI } = Math;
+
 /** Rng returns a uniform number in [0, 1). */
 export type Rng = () => number;
 
@@ -14,8 +18,8 @@ export function mulberry32(seed: number): Rng {
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    t = imul(t ^ (t >>> 15), t | 1);
+    t ^= t + imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
@@ -25,23 +29,24 @@ export function hashInts(...xs: number[]): number {
   let h = 0x9747b28c ^ xs.length;
   for (const x of xs) {
     // split values beyond 32 bits so large indices still mix fully
-    const lo = x | 0;
-    const hi = Math.floor(x / 4294967296) | 0;
-    for (const part of [lo, hi]) {
-      let k = Math.imul(part, 0xcc9e2d51);
-      k = (k << 15) | (k >>> 17);
-      k = Math.imul(k, 0x1b873593);
-      h ^= k;
-      h = (h << 13) | (h >>> 19);
-      h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-    }
+    h = mix(h, x | 0);
+    h = mix(h, floor(x / 4294967296) | 0);
   }
   h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
+  h = imul(h, 0x85ebca6b);
   h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
+  h = imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+function mix(h: number, part: number): number {
+  let k = imul(part, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (imul(h, 5) + 0xe6546b64) | 0;
 }
 
 /** rngFor is a fresh PRNG for one place in the world, e.g. `rngFor(seed, TAG_REQUEST, minute, j)`. */
@@ -53,14 +58,14 @@ export function rngFor(...xs: number[]): Rng {
 export function gaussian(rng: Rng): number {
   const u = 1 - rng(); // (0, 1]: log(0) would be -Infinity
   const v = rng();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  return sqrt(-2 * log(u)) * cos(2 * PI * v);
 }
 
 /** poisson draws a Poisson count (Knuth's method: fine for the small rates of one simulated minute). */
 export function poisson(rng: Rng, lambda: number): number {
   if (lambda <= 0) return 0;
-  if (lambda > 500) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * gaussian(rng)));
-  const limit = Math.exp(-lambda);
+  if (lambda > 500) return mathRound(Math.max(0, lambda + sqrt(lambda) * gaussian(rng)));
+  const limit = exp(-lambda);
   let k = 0;
   let p = rng();
   while (p > limit) {
@@ -85,5 +90,5 @@ export function pickWeighted(rng: Rng, weights: readonly number[]): number {
 /** round keeps `digits` decimals, so logged features and scores read well and survive JSON exactly. */
 export function round(x: number, digits: number): number {
   const f = 10 ** digits;
-  return Math.round(x * f) / f;
+  return mathRound(x * f) / f;
 }

@@ -70,7 +70,7 @@ export function serveRequest(ctx: ServeContext, requestId: string, ts: number, r
   const out: RecEvent[] = [serving];
 
   const slate = scores
-    .map((s, i) => i)
+    .map((_s, i) => i)
     .sort((a, b) => scores[b] - scores[a] || a - b)
     .slice(0, ctx.slateSize);
   const shownAt = ts + Math.ceil(latency);
@@ -82,6 +82,7 @@ export function serveRequest(ctx: ServeContext, requestId: string, ts: number, r
     const engageDraw = rng();
     const actionDraw = rng();
     const delayDraw = gaussian(rng);
+    const watchDraw = gaussian(rng);
     if (!volumeDrop || keepDraw < VOLUME_DROP_KEEP) {
       const imp: ImpressionEvent = {
         type: 'impression', ts: shownAt, request_id: requestId, user_id: user.id, item_id: item.id, position, score: scores[ci], model_version: version, surface,
@@ -94,7 +95,7 @@ export function serveRequest(ctx: ServeContext, requestId: string, ts: number, r
       const delay = Math.min(MAX_EVENT_LAG_MS - LATENCY_CAP_MS, Math.round(3_000 + Math.exp(Math.log(20_000) + 0.8 * delayDraw)));
       engagements.push({
         type: 'engagement', ts: shownAt + delay, user_id: user.id, item_id: item.id, action: play ? 'play' : 'click', request_id: requestId,
-        ...(play ? { value: round(Math.exp(Math.log(25) + 0.7 * delayDraw), 1) } : {}),
+        ...(play ? { value: round(Math.exp(Math.log(25) + 0.7 * watchDraw), 1) } : {}),
       });
     }
   });

@@ -32,6 +32,8 @@ export interface DemoSourceOptions extends Partial<DemoWorldOptions> {
  */
 export class DemoSource implements Source {
   readonly kind = 'demo';
+  /** the world's events arrive at its own clock's pace, so windows may close by that clock */
+  readonly live = true;
   readonly name: string;
   readonly world: DemoWorld;
   readonly clock: Clock;

@@ -32,8 +32,8 @@ interface Judged {
 /**
  * Evaluator is the check → alert stage: each observation goes through its series' detector, the
  * verdicts step the alert state machine, and each transition opens or resolves an issue and is
- * handed to the notifiers. A series whose alert is firing is judged but not learned from, so the
- * detector does not learn the incident as normal.
+ * handed to the notifiers. A series whose alert is pending or firing is judged but not learned
+ * from, so the detector does not learn the incident as normal.
  */
 export class Evaluator {
   private readonly series = new Map<string, Detector>();
@@ -47,8 +47,10 @@ export class Evaluator {
     const verdicts = observations.map((obs) => {
       const labels = cleanLabels(obs.labels);
       const fp = fingerprint(def.name, labels);
-      const firing = this.d.alerts.get(fp)?.phase === 'firing';
-      const result = this.detector(check, labels).observe(at, obs.value, { learn: !firing });
+      // Baseline hygiene: while the series' alert is pending or firing, its values are judged but
+      // not learned, so the detector does not come to see the incident as normal.
+      const active = this.d.alerts.get(fp) !== undefined;
+      const result = this.detector(check, labels).observe(at, obs.value, { learn: !active });
       judged.set(fp, { obs, result });
       this.export(def.name, labels, obs.value, result);
       return { labels, value: obs.value, expected: result.expected, breach: result.isAnomaly };
