@@ -8,6 +8,7 @@ import { backtestCommand } from './backtest';
 import { issuesListCommand, issuesShowCommand } from './issues';
 import { diagnoseCommand } from './diagnose';
 import { version } from './version';
+import { demoModelServerCommand, demoRecordCommand } from './demo';
 
 /** The options several commands share, so they read the same everywhere. */
 const opt = {
@@ -105,6 +106,25 @@ Exit codes: 0 ok, 1 findings (invalid config, failed diagnosis), 2 usage error.`
     .addHelpText('after', '\nExamples:\n  recsysops diagnose 7f3a9c21\n  recsysops diagnose 7f3a9c21 --model-url http://127.0.0.1:8080/models/{version}/score --json')
     .action(diagnoseCommand);
 
+  const demo = program.command('demo').description('the built-in demo world outside the daemon: record its events, serve its model');
+  demo
+    .command('record')
+    .description("write the demo world's events (with its injected faults) as NDJSON, to try replay and diagnose")
+    .requiredOption('-o, --output <file>', 'NDJSON file to write ("-" for stdout)')
+    .option('--duration <d>', 'simulated time to record', '24h')
+    .option('--start <iso>', 'simulated start time; faults follow it at +1h, +3h, +5h, +7h, +9.5h, +11h', '2026-11-23T06:00:00Z')
+    .option('--faults <which>', 'default or none', 'default')
+    .option('--seed <n>', 'random seed', '42')
+    .addHelpText('after', '\nExamples:\n  recsysops demo record -o day.ndjson\n  recsysops demo record --duration 48h --faults none -o clean.ndjson')
+    .action(demoRecordCommand);
+  demo
+    .command('model-server')
+    .description('serve the demo ranking model over the generic HTTP model protocol and KServe v2')
+    .option('--port <port>', 'port', '8080')
+    .option('--host <host>', 'address', '127.0.0.1')
+    .addHelpText('after', '\nExamples:\n  recsysops demo model-server --port 8080 &\n  recsysops diagnose 7f3a9c21 --model-url http://127.0.0.1:8080/models/{version}/score')
+    .action(demoModelServerCommand);
+
   return program;
 }
 
@@ -120,12 +140,18 @@ function collect(v: string, acc: string[]): string[] {
 
 /** main runs the CLI and maps outcomes to exit codes: usage errors are 2, as documented. */
 export async function main(argv: string[]): Promise<number> {
+  // `recsysops issues list | head` closes stdout early: that is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const program = buildProgram();
   program.exitOverride();
-  for (const c of program.commands) {
+  const override = (c: Command) => {
     c.exitOverride();
-    for (const sub of c.commands) sub.exitOverride();
-  }
+    c.commands.forEach(override);
+  };
+  override(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
