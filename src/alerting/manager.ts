@@ -10,6 +10,11 @@ export interface SeriesVerdict {
   value: number;
   expected: ExpectedBand | null;
   breach: boolean;
+  /**
+   * unknown: the detector is still learning (after a restart, or a new series), so the series can
+   * neither breach nor clear: its alert, if any, keeps its state instead of resolving falsely.
+   */
+  unknown?: boolean;
 }
 
 export interface AlertChange {
@@ -46,7 +51,7 @@ export class AlertManager {
     for (const v of verdicts) {
       const fp = fingerprint(check, v.labels);
       seen.add(fp);
-      apply(fp, v.labels, v);
+      if (!v.unknown) apply(fp, v.labels, v);
     }
     for (const a of [...this.alerts.values()]) {
       if (a.check === check && !seen.has(a.fingerprint)) apply(a.fingerprint, a.labels, { value: a.value, expected: a.expected, breach: false });

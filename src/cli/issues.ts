@@ -1,7 +1,7 @@
 import { IssueStore } from '../issues/store';
 import type { Issue } from '../issues/issue';
 import { resolveStateDir } from '../daemon';
-import { formatBand, formatNumber } from '../evaluation/summary';
+import { formatBand, formatValue } from '../alerting/format';
 import { UsageError } from '../errors';
 
 /** issuesListCommand prints a table (or JSON lines) of the issues, newest first. */
@@ -41,7 +41,7 @@ export function formatIssue(i: Issue): string {
     `check       ${i.check} (${i.check_kind})`,
     `labels      ${Object.entries(i.labels).map(([k, v]) => `${k}=${v}`).join(', ') || '—'}`,
     `opened      ${i.opened_at}${i.resolved_at ? `   resolved ${i.resolved_at}` : ''}`,
-    `observed    ${formatNumber(e.value)}   expected ${formatBand(e.expected)}   anomaly score ${formatNumber(e.anomaly_score)}`,
+    `observed    ${formatValue(e.value)}   expected ${formatBand(e.expected)}   anomaly score ${formatValue(e.anomaly_score)}`,
     `window      ${e.window ? `${e.window.start} – ${e.window.end}` : `evaluated at ${e.evaluated_at}`}`,
     `detector    ${e.detector.kind} ${JSON.stringify(e.detector.params)}`,
     `baseline    ${e.baseline || '—'}`,

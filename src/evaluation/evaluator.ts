@@ -53,7 +53,7 @@ export class Evaluator {
       const result = this.detector(check, labels).observe(at, obs.value, { learn: !active });
       judged.set(fp, { obs, result });
       this.export(def.name, labels, obs.value, result);
-      return { labels, value: obs.value, expected: result.expected, breach: result.isAnomaly };
+      return { labels, value: obs.value, expected: result.expected, breach: result.isAnomaly, unknown: !result.ready };
     });
     const changes = this.d.alerts.evaluate(def.name, ruleOf(check), verdicts, at);
     for (const change of changes) await this.apply(check, change, judged.get(change.instance.fingerprint), at, window);

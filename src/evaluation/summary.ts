@@ -1,21 +1,6 @@
 import type { CheckDefinition, Observation } from '../check-kinds/kind';
+import { formatBand, formatValue } from '../alerting/format';
 import type { AlertInstance } from '../alerting/state';
-
-/** formatNumber prints a value the way a human reads it on a phone at 3 a.m. */
-export function formatNumber(v: number | null | undefined): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
-  const a = Math.abs(v);
-  if (a !== 0 && (a < 0.001 || a >= 1e7)) return v.toExponential(2);
-  if (Number.isInteger(v)) return String(v);
-  return a < 1 ? v.toFixed(4).replace(/0+$/, '') : v.toFixed(2).replace(/\.?0+$/, '');
-}
-
-export function formatBand(e: AlertInstance['expected']): string {
-  if (!e) return 'unknown (still learning)';
-  if (e.lower === null) return `≤ ${formatNumber(e.upper)}`;
-  if (e.upper === null) return `≥ ${formatNumber(e.lower)}`;
-  return `${formatNumber(e.lower)}–${formatNumber(e.upper)}`;
-}
 
 /**
  * alertSummary is the one sentence every notifier shows: the check's own template
@@ -25,10 +10,10 @@ export function formatBand(e: AlertInstance['expected']): string {
 export function alertSummary(def: CheckDefinition, a: AlertInstance, obs: Observation | undefined, resolved: boolean): string {
   const where = Object.entries(a.labels).map(([k, v]) => `${k}=${v}`).join(', ');
   const head = `${def.name}${where ? ` {${where}}` : ''}`;
-  if (resolved) return `${head}: back to normal at ${formatNumber(a.value)} (expected ${formatBand(a.expected)})`;
+  if (resolved) return `${head}: back to normal at ${formatValue(a.value)} (expected ${formatBand(a.expected)})`;
   if (def.annotations.summary) {
     return def.annotations.summary.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_m, key: string) => {
-      if (key === 'value') return formatNumber(a.value);
+      if (key === 'value') return formatValue(a.value);
       if (key === 'expected') return formatBand(a.expected);
       if (key.startsWith('labels.')) return a.labels[key.slice(7)] ?? '';
       return `{{${key}}}`;
@@ -36,5 +21,5 @@ export function alertSummary(def: CheckDefinition, a: AlertInstance, obs: Observ
   }
   if (obs?.summary) return `${head}: ${obs.summary}`;
   const dir = a.expected?.upper != null && a.value > a.expected.upper ? 'above' : 'below';
-  return `${head}: ${formatNumber(a.value)} is ${dir} the expected ${formatBand(a.expected)}`;
+  return `${head}: ${formatValue(a.value)} is ${dir} the expected ${formatBand(a.expected)}`;
 }

@@ -1,27 +1,12 @@
 import type { AlertRecord, Severity } from '../../alerting/alert';
-import type { ExpectedBand } from '../../detectors/detector';
+import { formatBand, formatValue } from '../../alerting/format';
+
+export { formatBand, formatValue };
 
 /**
  * format: the words and numbers every notifier shows a person, in one place, so an email, a
  * terminal line and a chat message about the same alert read the same.
  */
-
-/** formatValue prints a metric value with at most 4 significant digits (0.012345 → 0.01235). */
-export function formatValue(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (Number.isInteger(v)) return String(v);
-  const abs = Math.abs(v);
-  if (abs !== 0 && (abs < 1e-4 || abs >= 1e15)) return v.toExponential(3);
-  return String(Number(v.toPrecision(4)));
-}
-
-/** formatBand prints the expected band as `lower–upper`; an open side reads `≥ lower` / `≤ upper`, no band `—`. */
-export function formatBand(band: ExpectedBand | null): string {
-  if (!band || (band.lower === null && band.upper === null)) return '—';
-  if (band.lower === null) return `≤ ${formatValue(band.upper as number)}`;
-  if (band.upper === null) return `≥ ${formatValue(band.lower)}`;
-  return `${formatValue(band.lower)}–${formatValue(band.upper)}`;
-}
 
 /** formatLabels prints labels the Prometheus way, sorted: `{model_version=v42,surface=home}`; `` when none. */
 export function formatLabels(labels: Record<string, string>): string {
