@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // setup: what `npm start`, `npm test` and bin/recsysops need on a fresh clone, done once and then
-// skipped: the npm dependencies (npm ci) and the compiled TypeScript (dist/). With --for-tests it
-// also prepares what the test suite needs.
+// skipped: the npm dependencies (npm ci) and the compiled TypeScript (dist/). Later issues add what
+// the tests need beyond that (a Kafka broker's jars, Prometheus).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
