@@ -1,4 +1,5 @@
 import type { ServingEvent } from '../events/contract';
+import { Reservoir } from '../util/reservoir';
 
 export interface CapturedWindow {
   start: number;
@@ -15,8 +16,7 @@ export interface CapturedWindow {
  * Memory is bounded by windows × sampleSize events, whatever the stream's rate.
  */
 export class ServingSampler {
-  private readonly ring = new Map<number, CapturedWindow>();
-  private rng = 0x2545f491;
+  private readonly ring = new Map<number, { start: number; end: number; model_versions: Record<string, number>; sample: Reservoir<ServingEvent> }>();
 
   constructor(private readonly o: { sampleSize: number; windowMs: number; windows: number }) {}
 
@@ -25,22 +25,25 @@ export class ServingSampler {
     const start = Math.floor(e.ts / this.o.windowMs) * this.o.windowMs;
     let w = this.ring.get(start);
     if (!w) {
-      w = { start, end: start + this.o.windowMs, seen: 0, model_versions: {}, events: [] };
+      w = { start, end: start + this.o.windowMs, model_versions: {}, sample: new Reservoir<ServingEvent>(this.o.sampleSize) };
       this.ring.set(start, w);
       this.evict();
     }
-    w.seen++;
     w.model_versions[e.model_version] = (w.model_versions[e.model_version] ?? 0) + 1;
-    if (w.events.length < this.o.sampleSize) w.events.push(e);
-    else {
-      const j = Math.floor(this.random() * w.seen);
-      if (j < this.o.sampleSize) w.events[j] = e;
-    }
+    w.sample.offer(e);
+  }
+
+  /** windows: the kept windows with samples, newest first. */
+  private windows(): CapturedWindow[] {
+    return [...this.ring.values()]
+      .filter((w) => w.sample.items.length)
+      .map((w) => ({ start: w.start, end: w.end, seen: w.sample.seen, model_versions: w.model_versions, events: [...w.sample.items] }))
+      .sort((a, b) => b.start - a.start);
   }
 
   /** between merges the captured windows overlapping [from, to), newest first, up to sampleSize events. */
   between(from: number, to: number): CapturedWindow | undefined {
-    const hits = [...this.ring.values()].filter((w) => w.end > from && w.start < to && w.events.length).sort((a, b) => b.start - a.start);
+    const hits = this.windows().filter((w) => w.end > from && w.start < to);
     if (!hits.length) return undefined;
     const merged: CapturedWindow = { start: hits[hits.length - 1].start, end: hits[0].end, seen: 0, model_versions: {}, events: [] };
     for (const w of hits) {
@@ -58,8 +61,7 @@ export class ServingSampler {
   referenceBefore(t: number, marginMs: number): CapturedWindow | undefined {
     const dayAgo = this.between(t - 86_400_000 - this.o.windowMs, t - 86_400_000);
     if (dayAgo) return dayAgo;
-    const candidates = [...this.ring.values()].filter((w) => w.end <= t - marginMs && w.events.length).sort((a, b) => b.start - a.start);
-    return candidates[0] ? { ...candidates[0], events: [...candidates[0].events] } : undefined;
+    return this.windows().find((w) => w.end <= t - marginMs);
   }
 
   private evict(): void {
@@ -67,15 +69,5 @@ export class ServingSampler {
       const oldest = Math.min(...this.ring.keys());
       this.ring.delete(oldest);
     }
-  }
-
-  private random(): number {
-    // xorshift32: deterministic, so a replay captures the same sample every time
-    let x = this.rng;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.rng = x >>> 0;
-    return this.rng / 2 ** 32;
   }
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { quantileSorted } from 'simple-statistics';
 import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind } from './kind';
 import { WindowedState } from './windowed';
+import { Reservoir } from '../util/reservoir';
 
 const schema = z.strictObject({
   ...commonCheckFields,
@@ -22,28 +23,20 @@ export const latencyKind: CheckKind<LatencyDefinition> = {
   mode: 'streaming',
   schema: schema as z.ZodType<LatencyDefinition>,
   create(def) {
-    // A reservoir per window: a uniform sample of the latencies, with a deterministic PRNG.
-    let seed = 0x9e3779b9;
-    const rand = () => ((seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
-    const windows = new WindowedState(() => ({ seen: 0, sample: [] as number[] }));
+    // A reservoir per window: the quantile of a bounded uniform sample of the latencies.
+    const windows = new WindowedState(() => new Reservoir<number>(def.sample_size));
     return {
       mode: 'streaming',
       eventTypes: ['serving'],
       windowMs: def.window,
       add(ws, e) {
         if (e.type !== 'serving') return;
-        const w = windows.at(ws);
-        w.seen++;
-        if (w.sample.length < def.sample_size) w.sample.push(e.latency_ms);
-        else {
-          const j = Math.floor(rand() * w.seen);
-          if (j < def.sample_size) w.sample[j] = e.latency_ms;
-        }
+        windows.at(ws).offer(e.latency_ms);
       },
       close(ws) {
         const w = windows.take(ws);
         if (w.seen < Math.max(1, def.min_requests)) return [];
-        const sorted = w.sample.sort((a, b) => a - b);
+        const sorted = w.items.sort((a, b) => a - b);
         return [
           {
             labels: { measure: `p${Math.round(def.quantile * 1000) / 10}` },
