@@ -28,7 +28,14 @@ function mtime(p) {
 const installed = join(root, 'node_modules', '.package-lock.json');
 if (!existsSync(installed) || mtime(join(root, 'package-lock.json')) > mtime(installed)) {
   say('installing npm dependencies (npm ci)…');
-  execFileSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  try {
+    execFileSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  } catch {
+    // npm 11 can write a lock file that its own `npm ci` then calls out of sync (optional
+    // platform packages of other systems); `npm install` honours the same lock file.
+    say('npm ci refused the lock file; installing with npm install instead…');
+    execFileSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  }
 }
 
 // 2. Compile src/ into dist/ when a source is newer than the last build.
