@@ -96,12 +96,24 @@ export class Outbox {
   }
 }
 
-/** orphanOutboxes lists outbox files of notifiers no longer configured (their alerts are not sent). */
+/**
+ * orphanOutboxes lists outbox files of notifiers no longer configured that still hold alerts (they
+ * will not be sent). Empty ones (another command's, e.g. replay's) are not worth a warning.
+ */
 export function orphanOutboxes(stateDir: string, notifiers: readonly string[]): string[] {
   const known = new Set(notifiers.map(outboxFileName));
+  let files: string[];
   try {
-    return readdirSync(outboxDir(stateDir)).filter((f) => f.endsWith('.json') && !known.has(f));
+    files = readdirSync(outboxDir(stateDir)).filter((f) => f.endsWith('.json') && !known.has(f));
   } catch {
     return [];
   }
+  return files.filter((f) => {
+    try {
+      const batches = (JSON.parse(readFileSync(path.join(outboxDir(stateDir), f), 'utf8')) as Partial<OutboxFile>).batches;
+      return !Array.isArray(batches) || batches.length > 0;
+    } catch {
+      return true;
+    }
+  });
 }

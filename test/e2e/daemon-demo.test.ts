@@ -30,10 +30,10 @@ afterAll(async () => {
   if (child.exitCode === null) child.kill('SIGKILL');
 });
 
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const v = probe();
+    const v = await probe();
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\nstdout:\n${stdout}\nstderr:\n${stderr}`);
     await new Promise((r) => setTimeout(r, 250));
@@ -55,7 +55,16 @@ test('alerts appear in the terminal, issues in `issues list`, metrics on /metric
   expect(body).toMatch(/^recsysops_alerts\{state="firing"\} [1-9]/m);
   expect(body).toMatch(/^recsysops_check_evaluation_duration_seconds_count\{check="impressions-volume"\} [1-9]/m);
   expect(body).toMatch(/^process_resident_memory_bytes \d+/m);
-}, 150_000);
+
+  // the scheduled (node-cron, every 15 s) freshness check runs on the demo's simulated clock
+  const freshness = await until(
+    'a scheduled freshness evaluation',
+    async () => (await (await fetch(metricsUrl)).text()).match(/^recsysops_check_value\{check="impressions-freshness",[^}]*\} (\S+)$/m)?.[1],
+    40_000,
+  );
+  expect(Number(freshness)).toBeGreaterThanOrEqual(0);
+  expect(Number(freshness)).toBeLessThan(900); // the stream is fresh: no alert
+}, 200_000);
 
 test('SIGTERM stops the daemon cleanly', async () => {
   child.kill('SIGTERM');
