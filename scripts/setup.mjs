@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // setup: what `npm start`, `npm test` and bin/recsysops need on a fresh clone, done once and then
-// skipped: the npm dependencies (npm ci) and the compiled TypeScript (dist/). Later issues add what
-// the tests need beyond that (a Kafka broker's jars, Prometheus).
+// skipped: the npm dependencies (npm ci) and the compiled TypeScript (dist/). With --for-tests it
+// also runs every scripts/test-deps/*.sh, each of which installs one real peer the tests use (a
+// Kafka broker's jars, Prometheus…) when it is missing, and does nothing when it is there.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -47,4 +48,13 @@ if (mtime(stamp) < Math.max(newest(join(root, 'src')), mtime(join(root, 'tsconfi
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   writeFileSync(stamp, new Date().toISOString());
+}
+
+// 3. What the tests need beyond npm: one idempotent script per real peer.
+if (process.argv.includes('--for-tests')) {
+  const dir = join(root, 'scripts', 'test-deps');
+  for (const script of existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.sh')).sort() : []) {
+    say(`test dependency: ${script}`);
+    execFileSync('bash', [join(dir, script)], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  }
 }
