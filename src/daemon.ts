@@ -30,6 +30,23 @@ export function resolveStateDir(flag: string | undefined, config: RecsysopsConfi
   return resolve(flag ?? config?.state_dir ?? env.RECSYSOPS_STATE ?? '.recsysops');
 }
 
+/**
+ * secretValues: the values of the environment variables a config names in `*_env` keys (any
+ * depth), so the logger masks them wherever they might appear.
+ */
+export function secretValues(entries: unknown[], env: Record<string, string | undefined>): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown) => {
+    if (!v || typeof v !== 'object') return;
+    for (const [k, x] of Object.entries(v)) {
+      if (k.endsWith('_env') && typeof x === 'string' && env[x]) out.push(env[x]!);
+      else walk(x);
+    }
+  };
+  entries.forEach(walk);
+  return out;
+}
+
 /** loadAll reads and validates the config and every check; one ConfigError lists every problem. */
 export function loadAll(o: { configPath?: string; checksDir?: string; plugins: Plugins }): { config: RecsysopsConfig; checks: LoadedCheck[]; checksDir: string } {
   const config = loadConfig(o.configPath, o.plugins);
@@ -65,6 +82,7 @@ export class Daemon {
     plugins: Plugins,
   ) {
     this.stateDir = resolveStateDir(o.stateDir, config, o.env);
+    o.logger.addSecrets(secretValues([...config.sources, ...config.notifiers, config.model ?? {}], o.env));
     collectDefaultMetrics({ register: this.registry });
     const deps = { logger: o.logger, env: o.env, baseDir: config.baseDir };
     this.sources = config.sources.map(({ name, kind, ...rest }) => plugins.sources.get(kind).create(name, rest, deps));
@@ -84,8 +102,7 @@ export class Daemon {
       clock: this.live ? this.clock : undefined,
     });
     new Gauge({ name: 'recsysops_config_last_reload_successful', help: 'Whether the last configuration load succeeded.', registers: [this.registry] }).set(1);
-    new Gauge({ name: 'recsysops_checks_loaded', help: 'Checks loaded, by kind.', labelNames: ['kind'], registers: [this.registry] });
-    const loaded = this.registry.getSingleMetric('recsysops_checks_loaded') as Gauge<'kind'>;
+    const loaded = new Gauge({ name: 'recsysops_checks_loaded', help: 'Checks loaded, by kind.', labelNames: ['kind'], registers: [this.registry] });
     for (const c of checks) loaded.inc({ kind: c.def.kind });
   }
 

@@ -13,6 +13,8 @@ export interface Logger {
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
   child(fields: Record<string, unknown>): Logger;
+  /** addSecrets registers more values to mask (e.g. those a config names by `*_env`), for this logger and its children */
+  addSecrets(values: string[]): void;
 }
 
 export interface LoggerOptions {
@@ -24,10 +26,14 @@ export interface LoggerOptions {
 }
 
 export function createLogger(opts: LoggerOptions = {}, base: Record<string, unknown> = {}): Logger {
+  return makeLogger(opts, base, (opts.secrets ?? []).filter((s) => s.length >= 4));
+}
+
+// Children share the parent's `secrets` array, so a secret registered later is masked everywhere.
+function makeLogger(opts: LoggerOptions, base: Record<string, unknown>, secrets: string[]): Logger {
   const min = LEVELS[opts.level ?? 'info'];
   const format = opts.format ?? 'text';
   const write = opts.write ?? ((line: string) => process.stderr.write(line + '\n'));
-  const secrets = (opts.secrets ?? []).filter((s) => s.length >= 4);
   const mask = (s: string) => secrets.reduce((acc, secret) => acc.split(secret).join('***'), s);
 
   const emit = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
@@ -47,7 +53,10 @@ export function createLogger(opts: LoggerOptions = {}, base: Record<string, unkn
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
-    child: (fields) => createLogger(opts, { ...base, ...fields }),
+    child: (fields) => makeLogger(opts, { ...base, ...fields }, secrets),
+    addSecrets: (values) => {
+      for (const v of values) if (v.length >= 4 && !secrets.includes(v)) secrets.push(v);
+    },
   };
 }
 
