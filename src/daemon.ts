@@ -49,11 +49,19 @@ export function secretValues(entries: unknown[], env: Record<string, string | un
 
 /** loadAll reads and validates the config and every check; one ConfigError lists every problem. */
 export function loadAll(o: { configPath?: string; checksDir?: string; plugins: Plugins }): { config: RecsysopsConfig; checks: LoadedCheck[]; checksDir: string } {
-  const config = loadConfig(o.configPath, o.plugins);
-  const checksDir = resolveChecksDir(o.checksDir, config.checks_dir);
+  // An invalid recsysops.yaml does not hide the checks' problems: both are reported at once.
+  let config: RecsysopsConfig | undefined;
+  let configError: ConfigError | undefined;
+  try {
+    config = loadConfig(o.configPath, o.plugins);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    configError = err;
+  }
+  const checksDir = resolveChecksDir(o.checksDir, config?.checks_dir);
   const { checks, problems } = loadChecks(checksDir, o.plugins.checkKinds, o.plugins.detectors);
-  if (problems.length) throw new ConfigError(problems);
-  return { config, checks, checksDir };
+  if (configError || problems.length) throw new ConfigError([...(configError?.problems ?? []), ...problems]);
+  return { config: config!, checks, checksDir };
 }
 
 /**
@@ -84,11 +92,11 @@ export class Daemon {
     this.stateDir = resolveStateDir(o.stateDir, config, o.env);
     o.logger.addSecrets(secretValues([...config.sources, ...config.notifiers, config.model ?? {}], o.env));
     collectDefaultMetrics({ register: this.registry });
-    const deps = { logger: o.logger, env: o.env, baseDir: config.baseDir };
+    const deps = { logger: o.logger, env: o.env, baseDir: config.baseDir, registry: this.registry };
     this.sources = config.sources.map(({ name, kind, ...rest }) => plugins.sources.get(kind).create(name, rest, deps));
     this.clock = o.clock ?? this.sources.find((s) => s.clock)?.clock ?? systemClock;
     const notifiers: Notifier[] = config.notifiers.map(({ name, kind, ...rest }) =>
-      plugins.notifiers.get(kind).create(name, rest, { logger: o.logger.child({ notifier: name }), env: o.env, stateDir: this.stateDir }),
+      plugins.notifiers.get(kind).create(name, rest, { logger: o.logger.child({ notifier: name }), env: o.env, stateDir: this.stateDir, checks: checks.map((c) => c.def) }),
     );
     this.live = this.sources.every((s) => s.live);
     this.pipeline = assemblePipeline({
@@ -100,6 +108,7 @@ export class Daemon {
       registry: this.registry,
       logger: o.logger,
       clock: this.live ? this.clock : undefined,
+      resumable: this.sources.some((s) => s.resumable),
     });
     new Gauge({ name: 'recsysops_config_last_reload_successful', help: 'Whether the last configuration load succeeded.', registers: [this.registry] }).set(1);
     const loaded = new Gauge({ name: 'recsysops_checks_loaded', help: 'Checks loaded, by kind.', labelNames: ['kind'], registers: [this.registry] });

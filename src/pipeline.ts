@@ -14,6 +14,7 @@ import { Evaluator } from './evaluation/evaluator';
 import { createEvaluationMetrics } from './evaluation/metrics';
 import { WindowEngine } from './window/engine';
 import { createWindowMetrics } from './window/metrics';
+import { WindowProgress } from './window/progress';
 import { NotifyPipeline } from './notify/pipeline';
 import { createNotifyMetrics } from './notify/metrics';
 
@@ -27,6 +28,11 @@ export interface PipelineOptions {
   logger: Logger;
   /** the live clock (daemon); replay has none and lives in event time only */
   clock?: Clock;
+  /**
+   * a source re-reads from committed positions after a restart (Kafka): persist each check's
+   * "closed up to" window start so re-read events of closed windows are skipped (docs/kafka.md)
+   */
+  resumable?: boolean;
   /** retry delays of the notifiers */
   backoff?: { minDelayMs: number; maxDelayMs: number };
 }
@@ -64,7 +70,7 @@ export function assemblePipeline(o: PipelineOptions): Pipeline {
   const issues = new IssueStore(o.stateDir);
   const alerts = new AlertManager(join(o.stateDir, 'alert-state.json'));
   const cap = o.config.capture;
-  const sampler = new ServingSampler({ sampleSize: cap.sample_size, windowMs: cap.window, windows: cap.windows });
+  const sampler = ServingSampler.fromConfig(cap);
   const evaluator = new Evaluator({
     detectors: o.plugins.detectors,
     alerts,
@@ -86,6 +92,7 @@ export function assemblePipeline(o: PipelineOptions): Pipeline {
     metrics: createWindowMetrics(o.registry),
     logger: o.logger,
     clock: o.clock,
+    progress: o.resumable ? new WindowProgress(join(o.stateDir, 'window-progress.json')) : undefined,
     onEvent: (e) => {
       if (e.type === 'serving') sampler.add(e);
     },

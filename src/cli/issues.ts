@@ -3,6 +3,7 @@ import type { Issue } from '../issues/issue';
 import { resolveStateDir } from '../daemon';
 import { formatBand, formatValue } from '../alerting/format';
 import { UsageError } from '../errors';
+import { formatSavedDiagnosis } from '../diagnosis/report';
 
 /** issuesListCommand prints a table (or JSON lines) of the issues, newest first. */
 export async function issuesListCommand(opts: { state?: string; json?: boolean; status?: string }): Promise<void> {
@@ -52,7 +53,7 @@ export function formatIssue(i: Issue): string {
   out.push(`captured    failing: ${cap(i.capture.failing)}`, `            reference: ${cap(i.capture.reference)}`);
   if (i.dashboard_url) out.push(`dashboard   ${i.dashboard_url}`);
   if (i.runbook_url) out.push(`runbook     ${i.runbook_url}`);
-  if (i.diagnosis) out.push('', `diagnosis   ${String(i.diagnosis.verdict ?? '?').toUpperCase()} — ${String(i.diagnosis.explanation ?? '')}`);
+  if (i.diagnosis) out.push('', ...formatSavedDiagnosis(i.diagnosis));
   out.push('', `next: ${i.diagnose_command}`, '');
   return out.join('\n');
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, reportError } from './context';
 import { startCommand } from './start';
 import { validateCommand } from './validate';
@@ -9,6 +9,8 @@ import { issuesListCommand, issuesShowCommand } from './issues';
 import { diagnoseCommand } from './diagnose';
 import { version } from './version';
 import { demoModelServerCommand, demoRecordCommand } from './demo';
+import { demoProduceCommand, produceCommand } from './produce';
+import { alertmanagerConfigCommand } from './alertmanager-config';
 
 /** The options several commands share, so they read the same everywhere. */
 const opt = {
@@ -71,12 +73,15 @@ Exit codes: 0 ok, 1 findings (invalid config, failed diagnosis), 2 usage error.`
     .description('run one detector over a timestamp,value CSV; writes timestamp,value,anomaly_score,is_anomaly (causal)')
     .argument('<series.csv>', 'CSV with timestamp,value rows (ISO-8601, epoch ms or epoch s)')
     .option('--detector <name>', 'detector kind (default robust-zscore)')
-    .option('--param <k=v...>', 'detector parameter, repeatable', collect, [])
+    .option('--param <k=v>', 'detector parameter, repeatable (--param threshold=3 --param direction=down)', collect, [])
     .option('-o, --output <file>', 'write the CSV here instead of stdout')
     .addHelpText('after', '\nExamples:\n  recsysops backtest volume.csv -o scored.csv\n  recsysops backtest --detector threshold --param max=0.2 null-rate.csv')
     .action(backtestCommand);
 
-  const issues = program.command('issues').description('the issue store: issues opened by firing alerts');
+  const issues = program
+    .command('issues')
+    .description('the issue store: issues opened by firing alerts')
+    .addHelpText('after', '\nExamples:\n  recsysops issues                       the same as issues list\n  recsysops issues list --status open\n  recsysops issues show 7f3a9c21');
   issues
     .command('list', { isDefault: true })
     .description('list issues, newest first')
@@ -106,7 +111,10 @@ Exit codes: 0 ok, 1 findings (invalid config, failed diagnosis), 2 usage error.`
     .addHelpText('after', '\nExamples:\n  recsysops diagnose 7f3a9c21\n  recsysops diagnose 7f3a9c21 --model-url http://127.0.0.1:8080/models/{version}/score --json')
     .action(diagnoseCommand);
 
-  const demo = program.command('demo').description('the built-in demo world outside the daemon: record its events, serve its model');
+  const demo = program
+    .command('demo')
+    .description('the built-in demo world outside the daemon: record its events, serve its model')
+    .addHelpText('after', '\nExamples:\n  recsysops demo record --duration 13h -o day.ndjson\n  recsysops demo model-server --port 8080');
   demo
     .command('record')
     .description("write the demo world's events (with its injected faults) as NDJSON, to try replay and diagnose")
@@ -124,13 +132,44 @@ Exit codes: 0 ok, 1 findings (invalid config, failed diagnosis), 2 usage error.`
     .option('--host <host>', 'address', '127.0.0.1')
     .addHelpText('after', '\nExamples:\n  recsysops demo model-server --port 8080 &\n  recsysops diagnose 7f3a9c21 --model-url http://127.0.0.1:8080/models/{version}/score')
     .action(demoModelServerCommand);
+  demo
+    .command('produce')
+    .description("send the demo world's events into a Kafka topic as they happen (real time by default), for a daemon with a kafka source")
+    .requiredOption('--brokers <list>', 'bootstrap brokers, host:port[,host:port…]')
+    .requiredOption('--topic <topic>', 'topic to write (one mixed topic: every message has its `type`)')
+    .option('--speed <n>', 'simulated seconds per real second; keep 1 unless the daemon tolerates future timestamps', '1')
+    .option('--seed <n>', 'random seed', '42')
+    .option('--duration <seconds>', 'stop after this many real seconds (default: until Ctrl-C)')
+    .addHelpText('after', '\nExamples:\n  recsysops demo produce --brokers 127.0.0.1:9092 --topic recsys-events\n  recsysops demo produce --brokers 127.0.0.1:9092 --topic recsys-events --duration 600')
+    .action(demoProduceCommand);
+
+  program
+    .command('produce')
+    .description('send NDJSON events (one message per line, unchanged) into a Kafka topic, e.g. to replay recorded logs into a test cluster')
+    .argument('[files...]', 'NDJSON files, in order; "-" (or none) reads stdin')
+    .requiredOption('--brokers <list>', 'bootstrap brokers, host:port[,host:port…]')
+    .requiredOption('--topic <topic>', 'topic to write')
+    .option('--rate <n>', 'at most this many messages per second (default: as fast as the broker takes them)')
+    .option('--key <field>', 'use this JSON field as the message key (e.g. user_id), so its events share a partition')
+    .option('--batch <n>', 'messages per produce request', '500')
+    .addHelpText('after', '\nExamples:\n  recsysops demo record --duration 2h -o day.ndjson\n  recsysops produce --brokers 127.0.0.1:9092 --topic recsys-events day.ndjson\n  zcat old.ndjson.gz | recsysops produce --brokers 127.0.0.1:9092 --topic recsys-events --rate 2000 -')
+    .action(produceCommand);
+
+  program
+    .command('alertmanager-config')
+    .description("print an alertmanager.yml whose inhibit_rules follow the checks' depends_on (upstream firing holds back downstream)")
+    .addOption(opt.config())
+    .addOption(opt.checks())
+    .addHelpText('after', '\nExamples:\n  recsysops alertmanager-config --checks checks/ > alertmanager.yml\n  amtool check-config alertmanager.yml')
+    .action(alertmanagerConfigCommand);
 
   return program;
 }
 
 function parsePort(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new CommanderError(EXIT.usage, 'recsysops.invalidPort', `invalid port "${v}"`);
+  // InvalidArgumentError (not a bare CommanderError) is what commander prints as "error: option … argument … is invalid".
+  if (!/^\d+$/.test(v) || !Number.isInteger(n) || n > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535 (0 picks a free one).');
   return n;
 }
 

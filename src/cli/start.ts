@@ -42,4 +42,7 @@ export async function startCommand(opts: StartOptions): Promise<void> {
   });
   logger.info('stopping');
   await daemon.stop();
+  // Everything of ours is stopped and flushed; a client library's reconnect timer (kafkajs after a
+  // broker outage) must not keep the process alive. unref: this fires only if something still does.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();
 }

@@ -14,9 +14,12 @@ interface Pluggable {
   schema: z.ZodType<unknown>;
 }
 
+/** required: the message for a key that is missing, instead of zod's "expected string, received undefined". */
+const required = (what: string) => (iss: { input: unknown }) => (iss.input === undefined ? `missing: ${what}` : undefined);
+
 const namedEntry = z.looseObject({
-  name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'expected letters, digits, ".", "_" or "-"'),
-  kind: z.string(),
+  name: z.string({ error: required('every entry needs a name (used in logs and metrics)') }).regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'expected letters, digits, ".", "_" or "-"'),
+  kind: z.string({ error: required('every entry needs a kind') }),
 });
 
 const configSchema = z.strictObject({
@@ -27,7 +30,7 @@ const configSchema = z.strictObject({
   metrics: z
     .strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(9464) })
     .default({ host: '127.0.0.1', port: 9464 }),
-  sources: z.array(namedEntry).min(1, 'expected at least one source'),
+  sources: z.array(namedEntry, { error: required('the list of sources the events come from, e.g. [{name: demo, kind: demo}]') }).min(1, 'expected at least one source'),
   notifiers: z.array(namedEntry).default([]),
   model: z.looseObject({ adapter: z.string() }).optional(),
   pipeline: z
@@ -48,8 +51,12 @@ const configSchema = z.strictObject({
       window: durationSchema.default(5 * 60_000),
       /** how many past capture windows are kept, to find a healthy reference before an incident */
       windows: z.number().int().min(2).default(36),
+      /** keep capture windows this far back, so the reference can be the same time of day the day before (e.g. 25h) */
+      retention: durationSchema.optional(),
+      /** the most serving events one issue stores per sample (failing, reference) */
+      max_issue_events: z.number().int().min(1).default(200),
     })
-    .default({ sample_size: 50, window: 300_000, windows: 36 }),
+    .default({ sample_size: 50, window: 300_000, windows: 36, max_issue_events: 200 }),
   links: z
     .strictObject({ dashboard_url: z.string().url().optional(), runbook_url: z.string().url().optional() })
     .default({}),
@@ -99,16 +106,22 @@ export function resolveConfigPath(flag: string | undefined, env: Record<string, 
  */
 export function loadConfig(path: string | undefined, registries: PluginRegistries): RecsysopsConfig {
   const y = path ? new YamlFile(path) : new YamlFile('(built-in demo)', DEMO_CONFIG_YAML);
-  const problems: ConfigProblem[] = [...y.problems];
-  if (problems.length) throw new ConfigError(problems);
+  if (y.problems.length) throw new ConfigError([...y.problems]);
+  const problems: ConfigProblem[] = [];
   const parsed = configSchema.safeParse(y.data ?? {});
-  if (!parsed.success) throw new ConfigError(y.problemsOf(parsed.error));
-  const cfg = parsed.data;
+  if (!parsed.success) problems.push(...y.problemsOf(parsed.error));
   const baseDir = path ? dirname(path) : process.cwd();
+  // The entries are checked against their plugins' schemas even when the rest of the file has
+  // problems, so one run lists every problem of the file (a typo at the top level must not hide a
+  // password in a notifier).
+  const raw: Record<string, unknown> = isRecord(y.data) ? y.data : {};
 
   const entries = (section: 'sources' | 'notifiers', registry: Registry<Pluggable>) => {
+    const list: unknown[] = parsed.success ? parsed.data[section] : Array.isArray(raw[section]) ? raw[section] : [];
     const seen = new Set<string>();
-    return cfg[section].map((entry, i) => {
+    return list.map((entry, i) => {
+      // an entry without a string name and kind is already reported by the top-level schema
+      if (!isRecord(entry) || typeof entry.name !== 'string' || typeof entry.kind !== 'string') return entry;
       const { name, kind, ...rest } = entry;
       if (seen.has(name)) problems.push({ file: y.file, path: y.where([section, i, 'name']), message: `duplicate name "${name}"` });
       seen.add(name);
@@ -119,11 +132,11 @@ export function loadConfig(path: string | undefined, registries: PluginRegistrie
       const r = registry.get(kind).schema.safeParse(rest);
       if (!r.success) problems.push(...y.problemsOf(r.error, [section, i]));
       return { name, kind, ...(r.success ? (r.data as object) : rest) };
-    });
+    }) as RecsysopsConfig[typeof section];
   };
   const sources = entries('sources', registries.sources);
   const notifiers = entries('notifiers', registries.notifiers);
-  let model = cfg.model;
+  let model = parsed.success ? parsed.data.model : isRecord(raw.model) && typeof raw.model.adapter === 'string' ? (raw.model as RecsysopsConfig['model']) : undefined;
   if (model) {
     const { adapter, ...rest } = model;
     if (!registries.models.has(adapter)) {
@@ -134,7 +147,8 @@ export function loadConfig(path: string | undefined, registries: PluginRegistrie
       else model = { adapter, ...(r.data as object) };
     }
   }
-  if (problems.length) throw new ConfigError(problems);
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
+  const cfg = parsed.data;
   return deepFreeze({
     ...cfg,
     sources,
@@ -145,4 +159,8 @@ export function loadConfig(path: string | undefined, registries: PluginRegistrie
     state_dir: cfg.state_dir ? resolve(baseDir, cfg.state_dir) : undefined,
     checks_dir: cfg.checks_dir ? resolve(baseDir, cfg.checks_dir) : undefined,
   });
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { ConfigProblem } from '../errors';
 
@@ -30,9 +30,12 @@ export class YamlFile {
     this.data = this.problems.length ? undefined : this.doc.toJS();
   }
 
-  /** where returns `path (line N)` for a path inside the document, or just the path. */
-  where(path: ReadonlyArray<PropertyKey>): string {
+  /** where returns `path (line N)` for a path inside the document, or just the path; with `unknownKey`, the line of that key. */
+  where(path: ReadonlyArray<PropertyKey>, unknownKey?: string): string {
     const dotted = formatPath(path);
+    // An unknown key is reported at its mapping's path but on its own line, where the typo is.
+    const line = unknownKey === undefined ? undefined : this.keyLine(path, unknownKey);
+    if (line !== undefined) return `${dotted || '(top level)'} (line ${line})`;
     // Walk up to the deepest node that exists (a missing key is reported at its parent's line).
     for (let depth = path.length; depth >= 0; depth--) {
       const node = depth === 0 ? this.doc.contents : this.doc.getIn(path.slice(0, depth) as unknown[], true);
@@ -54,8 +57,17 @@ export class YamlFile {
           ? `"${secret}" is not allowed here: secrets are never read from YAML; name the environment variable that holds it (e.g. ${secret}_env: SMTP_PASSWORD)`
           : `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`;
       }
-      return { file: this.file, path: this.where(path), message };
+      return { file: this.file, path: this.where(path, issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys[0] : undefined), message };
     });
+  }
+
+  /** keyLine is the line of `key` in the mapping at `path`, where an unknown key is to be found. */
+  private keyLine(path: ReadonlyArray<PropertyKey>, key: string): number | undefined {
+    const node = path.length ? this.doc.getIn(path as unknown[], true) : this.doc.contents;
+    if (!isMap(node)) return undefined;
+    const pair = node.items.find((p) => isScalar(p.key) && p.key.value === key);
+    const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+    return range ? this.lines.linePos(range[0]).line : undefined;
   }
 }
 

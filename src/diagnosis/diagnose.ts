@@ -1,15 +1,26 @@
-import { sampleCorrelation } from 'simple-statistics';
 import type { ServingEvent } from '../events/contract';
 import type { ModelAdapter, ModelRequest } from '../model/protocol';
 import type { Capture, Issue } from '../issues/issue';
+import { featureUnits, shapley, swapFeatures } from './attribution';
+import { cellHealth, ksDistance, type CellHealth } from './health';
+import { featureShifts, inputEvidence, shiftOf, type FeatureEvidence, type FeatureShift } from './inputs';
+import { verdictOf, type SwapCells, type Verdict } from './verdict';
 
-export type Verdict = 'data' | 'model' | 'both' | 'not_reproducible' | 'inconclusive';
+export type { Verdict } from './verdict';
+export type { FeatureShift } from './inputs';
 
-export interface FeatureShift {
-  feature: string;
-  measure: 'null_rate' | 'zero_rate';
-  failing: number;
-  reference: number;
+export type SwapCell = CellHealth & { requests: number; version: string; bad: boolean };
+
+export interface AttributionEntry {
+  /** a feature or a prefix group (`item_emb_*`) */
+  unit: string;
+  features: string[];
+  /** share of the failing cell's health gap closed by swapping this unit alone from reference values */
+  restored: number;
+  /** its sampled Shapley share when units interact, else null */
+  shapley: number | null;
+  /** the input evidence of the unit's most shifted feature */
+  evidence: { null_rate: [number, number]; zero_rate: [number, number]; psi: number } | null;
 }
 
 /** DiagnosisReport: the verdict first, then the evidence behind it. Saved with the issue. */
@@ -17,11 +28,20 @@ export interface DiagnosisReport {
   issue_id: string;
   verdict: Verdict;
   explanation: string;
+  /** the check's own health value when the issue opened */
+  check_health: Capture['health'] | null;
   reproduce: { requests: number; reproduced: number; share: number; tolerance: number } | null;
+  /** failing = the current version (the one under suspicion), reference = the last known good one */
   model_versions: { failing: string | null; reference: string | null };
-  /** mean rank correlation of the failing version's scores with the reference version's, on the reference inputs */
+  /** mean rank correlation of the current version with the good one on the reference inputs */
   model_agreement: number | null;
+  /** the 2×2 swap experiment; health 0 = like the reference outputs, 1 = nothing alike */
+  swap: (SwapCells<SwapCell> & { threshold: number; noise_floor: number; metric: string }) | null;
+  /** quality rates that grew in the failing inputs (null, zero, type violations) */
   features: FeatureShift[];
+  /** per-feature evidence (rates, out-of-range, PSI drift), most shifted first */
+  inputs: FeatureEvidence[];
+  attribution: { method: string; requests: number; baseline_health: number; entries: AttributionEntry[] } | null;
   replayed_requests: number;
   duration_ms: number;
   diagnosed_at: string;
@@ -31,97 +51,226 @@ export interface DiagnoseOptions {
   issue: Issue;
   capture: Capture;
   model: ModelAdapter;
-  /** relative tolerance when comparing replayed and logged scores */
+  /** relative tolerance when comparing replayed and logged scores (default 1e-4) */
   tolerance?: number;
-  /** a feature's null or zero rate must grow by this much (absolute) to count as broken input */
+  /** a quality rate must grow by this much (absolute) to be named as input evidence (default 0.1) */
   minShift?: number;
-  /** mean rank agreement below this means the two model versions rank differently */
-  minAgreement?: number;
+  /** a cell whose health value is at least this (and 3× the noise floor) is bad (default 0.2) */
+  badThreshold?: number;
+  /** failing requests used for attribution (default 200) */
+  attributionRequests?: number;
+  /** units that enter the Shapley estimate (default 6) and permutations sampled (default 12) */
+  shapleyUnits?: number;
+  shapleyPermutations?: number;
   now: () => number;
   onProgress?: (done: number, total: number) => void;
 }
 
 /**
- * diagnoseIssue is the first, simple diagnosis: (1) replay the failing inputs through the version
- * that served them — if the scores differ from the logged ones the failure does not reproduce in
- * isolation (serving nondeterminism, a stale cache, a wrong deployment); (2) compare the failing
- * inputs' null and zero rates with the reference inputs' (data); (3) when the version changed,
- * score the reference inputs with both versions and measure how much their rankings agree (model).
+ * diagnoseIssue replays an issue's captured inputs in isolation:
+ * 1. reproduce — the failing requests through the version that served each; logged vs replayed scores;
+ * 2. swap — {failing, reference inputs} × {current, last good model}, each cell scored by its health
+ *    (KS distance of its scores to the reference outputs, and rank disagreement with the good model);
+ * 3. inputs — null / zero / type / out-of-range rates and PSI of each feature, failing vs reference;
+ * 4. attribution — swap each feature (group) from reference values into the failing inputs and
+ *    measure how much health comes back; a sampled Shapley estimate when the units interact.
  */
 export async function diagnoseIssue(o: DiagnoseOptions): Promise<DiagnosisReport> {
   const started = o.now();
   const tolerance = o.tolerance ?? 1e-4;
   const failing = o.capture.failing?.events ?? [];
   const reference = o.capture.reference?.events ?? [];
-  const failingVersion = majority(failing.map((e) => e.model_version));
-  const referenceVersion = majority(reference.map((e) => e.model_version));
+  const good = majority(reference.map((e) => e.model_version));
+  const current = currentVersion(failing, good);
+  const inputs = reference.length && failing.length ? inputEvidence(failing, reference) : [];
+  const features = featureShifts(inputs, o.minShift ?? 0.1);
   const base = {
     issue_id: o.issue.id,
-    model_versions: { failing: failingVersion, reference: referenceVersion },
+    check_health: o.capture.health ?? null,
+    model_versions: { failing: current, reference: good },
+    features,
+    inputs: inputs.filter((e) => shiftOf(e) > 0.01 || e.psi > 0.1).slice(0, 30),
     diagnosed_at: new Date(started).toISOString(),
   };
-  if (!failing.length) {
-    return {
-      ...base,
-      verdict: 'inconclusive',
-      explanation: 'no serving events were captured for the failing window, so there is nothing to replay',
-      reproduce: null,
-      model_agreement: null,
-      features: [],
-      replayed_requests: 0,
-      duration_ms: o.now() - started,
-    };
-  }
-  const total = failing.length + (failingVersion && referenceVersion && failingVersion !== referenceVersion ? 2 * reference.length : 0);
-  let done = 0;
-  const progress = (n: number) => o.onProgress?.((done += n), total);
+  let replayed = 0;
+  let planned = failing.length;
+  const progress = (n: number) => {
+    replayed += n;
+    o.onProgress?.(replayed, Math.max(planned, replayed));
+  };
+  const score = async (reqs: ModelRequest[], version: string) => {
+    const r = await o.model.score(reqs, version);
+    progress(reqs.length);
+    return r.map((x) => x.scores);
+  };
+  const finish = (verdict: Verdict, explanation: string, rest: Partial<DiagnosisReport>): DiagnosisReport => ({
+    ...base,
+    verdict,
+    explanation,
+    reproduce: null,
+    model_agreement: null,
+    swap: null,
+    attribution: null,
+    ...rest,
+    replayed_requests: replayed,
+    duration_ms: o.now() - started,
+  });
+  if (!failing.length) return finish('inconclusive', 'no serving events were captured for the failing window, so there is nothing to replay', {});
 
-  // 1. Reproduce: each version's requests through that version.
+  // 1. Reproduce: each request through the version that served it.
+  const failingReqs = failing.map(toRequest);
+  const referenceReqs = reference.map(toRequest);
+  const versionChanged = !!good && current !== good;
+  planned = failing.length * (versionChanged ? 2 : 1) + reference.length * (versionChanged ? 2 : 1);
+  const served: number[][] = new Array(failing.length);
   let reproduced = 0;
-  for (const [version, events] of groupBy(failing, (e) => e.model_version)) {
-    const responses = await o.model.score(events.map(toRequest), version);
-    events.forEach((e, i) => {
-      if (sameScores(e.scores, responses[i].scores, tolerance)) reproduced++;
+  for (const [version, idx] of groupIndex(failing, (e) => e.model_version)) {
+    const s = await score(idx.map((i) => failingReqs[i]), version);
+    idx.forEach((i, k) => {
+      served[i] = s[k];
+      if (sameScores(failing[i].scores, s[k], tolerance)) reproduced++;
     });
-    progress(events.length);
   }
   const reproduce = { requests: failing.length, reproduced, share: reproduced / failing.length, tolerance };
-
-  // 2. Input evidence.
-  const features = reference.length ? featureShifts(failing, reference).filter((f) => f.failing - f.reference >= (o.minShift ?? 0.1)) : [];
-
-  // 3. Model evidence.
-  let agreement: number | null = null;
-  if (failingVersion && referenceVersion && failingVersion !== referenceVersion && reference.length) {
-    const requests = reference.map(toRequest);
-    const current = await o.model.score(requests, failingVersion);
-    progress(requests.length);
-    const good = await o.model.score(requests, referenceVersion);
-    progress(requests.length);
-    const corr = current.map((r, i) => rankCorrelation(r.scores, good[i].scores)).filter((c) => Number.isFinite(c));
-    agreement = corr.length ? corr.reduce((a, b) => a + b, 0) / corr.length : null;
-  }
-  const modelChanged = agreement !== null && agreement < (o.minAgreement ?? 0.5);
-
-  let verdict: Verdict;
-  let explanation: string;
   if (reproduce.share < 0.8) {
-    verdict = 'not_reproducible';
-    explanation = `only ${pct(reproduce.share)} of the captured requests give the logged scores when replayed through the version that served them: the model is not at fault in isolation — suspect serving (a stale cache, nondeterminism, a different build deployed)`;
-  } else if (features.length && modelChanged) {
-    verdict = 'both';
-    explanation = `the inputs changed (${features.map(describeShift).join('; ')}) and version ${failingVersion} ranks differently from ${referenceVersion} on healthy inputs (agreement ${agreement!.toFixed(2)})`;
-  } else if (features.length) {
-    verdict = 'data';
-    explanation = `the failing inputs differ from the healthy reference: ${features.map(describeShift).join('; ')}`;
-  } else if (modelChanged) {
-    verdict = 'model';
-    explanation = `the inputs look like the reference, but version ${failingVersion} ranks the healthy reference inputs unlike ${referenceVersion} (rank agreement ${agreement!.toFixed(2)})`;
-  } else {
-    verdict = 'inconclusive';
-    explanation = 'the failure reproduces, but neither the inputs nor the model version changed measurably between the reference and the failing window';
+    return finish(
+      'not_reproducible',
+      `only ${pct(reproduce.share)} of the captured requests give the logged scores when replayed through the version that served them: the model is not at fault in isolation — suspect serving (a stale cache, nondeterminism, a different build deployed)`,
+      { reproduce },
+    );
   }
-  return { ...base, verdict, explanation, reproduce, model_agreement: agreement, features, replayed_requests: total, duration_ms: o.now() - started };
+  if (!reference.length || !good) {
+    return finish('inconclusive', 'the failure reproduces, but no healthy reference window was captured before the incident to compare with', { reproduce });
+  }
+
+  // 2. The 2×2 swap experiment.
+  const scoreAs = async (version: string) => {
+    const missing = failing.map((e, i) => i).filter((i) => failing[i].model_version !== version);
+    const out = failing.map((e, i) => (e.model_version === version ? served[i] : []));
+    if (missing.length) (await score(missing.map((i) => failingReqs[i]), version)).forEach((s, k) => (out[missing[k]] = s));
+    return out;
+  };
+  const fc = await scoreAs(current!);
+  const fg = versionChanged ? await scoreAs(good) : fc;
+  const rg = await score(referenceReqs, good);
+  const rc = versionChanged ? await score(referenceReqs, current!) : rg;
+  const refOut = rg.flat();
+  const floor = noiseFloor(rg);
+  const threshold = Math.max(o.badThreshold ?? 0.2, 3 * floor);
+  const cell = (scores: number[][], version: string, goodScores?: number[][]): SwapCell => {
+    const h = cellHealth(scores, refOut, goodScores);
+    return { ...h, requests: scores.length, version, bad: h.value >= threshold };
+  };
+  const swap = {
+    failing_current: cell(fc, current!, versionChanged ? fg : undefined),
+    failing_good: cell(fg, good),
+    reference_current: cell(rc, current!, versionChanged ? rg : undefined),
+    reference_good: cell(rg, good),
+    threshold,
+    noise_floor: floor,
+    metric: 'max(KS distance of the scores to the reference outputs, (1 − rank correlation with the last good model) / 2)',
+  };
+  const agreement = versionChanged ? swap.reference_current.agreement : null;
+  const verdict = verdictOf({
+    reproducedShare: reproduce.share,
+    bad: { failing_current: swap.failing_current.bad, failing_good: swap.failing_good.bad, reference_current: swap.reference_current.bad, reference_good: swap.reference_good.bad },
+  });
+
+  // 4. Attribution, when the failing inputs carry damage.
+  let attribution: DiagnosisReport['attribution'] = null;
+  if (verdict === 'data' || verdict === 'both' || verdict === 'inconclusive') {
+    attribution = await attribute(o, failingReqs, referenceReqs, current!, refOut, inputs, (n) => {
+      planned += n;
+    }, score);
+  }
+  return finish(verdict, explain(verdict, swap, features, attribution, current!, good, agreement), { reproduce, swap, model_agreement: agreement, attribution });
+}
+
+async function attribute(
+  o: DiagnoseOptions,
+  failingReqs: ModelRequest[],
+  referenceReqs: ModelRequest[],
+  version: string,
+  refOut: number[],
+  inputs: FeatureEvidence[],
+  plan: (n: number) => void,
+  score: (reqs: ModelRequest[], version: string) => Promise<number[][]>,
+): Promise<DiagnosisReport['attribution']> {
+  const n = Math.min(failingReqs.length, o.attributionRequests ?? 200);
+  const sample = evenly(failingReqs, n);
+  const units = featureUnits(inputs.map((e) => e.feature));
+  if (!units.length) return null;
+  const cache = new Map<string, Promise<number>>();
+  const health = (members: number[]) => {
+    const key = members.join(',');
+    let p = cache.get(key);
+    if (!p) {
+      const feats = members.flatMap((m) => units[m].features);
+      p = (members.length ? score(swapFeatures(sample, referenceReqs, feats), version) : score(sample, version)).then((s) => ksDistance(s.flat(), refOut));
+      cache.set(key, p);
+    }
+    return p;
+  };
+  plan(n * (units.length + 1));
+  const h0 = await health([]);
+  const restored: number[] = [];
+  for (let i = 0; i < units.length; i++) restored.push(h0 > 0 ? (h0 - (await health([i]))) / h0 : 0);
+  // Units interact when the single swaps do not add up to swapping them together: then estimate
+  // Shapley shares over the strongest few units, by sampled permutations.
+  const top = restored.map((r, i) => [r, i] as const).sort((a, b) => b[0] - a[0]).slice(0, Math.min(units.length, o.shapleyUnits ?? 6)).map(([, i]) => i);
+  const together = h0 > 0 ? (h0 - (await health([...top].sort((a, b) => a - b)))) / h0 : 0;
+  const sumSingles = top.reduce((s, i) => s + restored[i], 0);
+  let method = 'single-unit swaps (the units act additively)';
+  const sh = new Array<number | null>(units.length).fill(null);
+  if (top.length > 1 && Math.abs(together - sumSingles) > 0.1) {
+    const perms = o.shapleyPermutations ?? 12;
+    plan(n * perms * top.length);
+    const r = await shapley(top.length, async (m) => (h0 > 0 ? (h0 - (await health(m.map((k) => top[k]).sort((a, b) => a - b)))) / h0 : 0), { permutations: perms, random: seeded(7) });
+    r.values.forEach((v, k) => (sh[top[k]] = v));
+    method = `${r.exact ? 'exact' : 'sampled'} Shapley over the top ${top.length} units (${r.permutations} permutations), the units interact: singles sum to ${sumSingles.toFixed(2)}, together ${together.toFixed(2)}`;
+  }
+  const evidenceOf = (u: { features: string[] }) => {
+    const es = inputs.filter((e) => u.features.includes(e.feature)).sort((a, b) => shiftOf(b) - shiftOf(a) || b.psi - a.psi);
+    const e = es[0];
+    return e ? { null_rate: [e.reference.null_rate, e.failing.null_rate] as [number, number], zero_rate: [e.reference.zero_rate, e.failing.zero_rate] as [number, number], psi: e.psi } : null;
+  };
+  const entries = units
+    .map((u, i) => ({ unit: u.name, features: u.features, restored: restored[i], shapley: sh[i], evidence: evidenceOf(u) }))
+    .sort((a, b) => (b.shapley ?? b.restored) - (a.shapley ?? a.restored) || (b.shapley === null ? 0 : 1) - (a.shapley === null ? 0 : 1) || a.unit.localeCompare(b.unit));
+  return { method, requests: n, baseline_health: h0, entries };
+}
+
+function explain(verdict: Verdict, swap: NonNullable<DiagnosisReport['swap']>, features: FeatureShift[], attribution: DiagnosisReport['attribution'], current: string, good: string, agreement: number | null): string {
+  const top = attribution?.entries.filter((e) => (e.shapley ?? e.restored) > 0.1).slice(0, 3).map((e) => `${e.unit} (${pct(e.shapley ?? e.restored)} restored)`) ?? [];
+  const shifted = features.slice(0, 4).map((f) => `${f.feature} ${f.measure.replace(/_/g, ' ')} ${pct(f.reference)} → ${pct(f.failing)}`);
+  const inputs = [top.length ? `swapping in healthy values restores most: ${top.join(', ')}` : '', shifted.length ? `inputs changed: ${shifted.join('; ')}` : ''].filter(Boolean).join('; ');
+  const h = (c: SwapCell) => c.value.toFixed(2);
+  switch (verdict) {
+    case 'data':
+      return `the failing inputs look bad under the last good model ${good} too (health ${h(swap.failing_good)}), while the healthy inputs look fine under ${current} (${h(swap.reference_current)})${inputs ? ` — ${inputs}` : ''}`;
+    case 'model':
+      return `version ${current} misbehaves on the healthy reference inputs (health ${h(swap.reference_current)}${agreement !== null ? `, rank agreement with ${good} ${agreement.toFixed(2)}` : ''}), while the last good model ${good} handles the failing inputs fine (${h(swap.failing_good)})`;
+    case 'both':
+      return `the failing inputs look bad under the last good model ${good} (health ${h(swap.failing_good)}) and ${current} misbehaves on healthy inputs (${h(swap.reference_current)})${inputs ? ` — ${inputs}` : ''}`;
+    case 'not_reproducible':
+      return `the replay gives the logged scores, but they look like the healthy reference (health ${h(swap.failing_current)} < ${swap.threshold.toFixed(2)}): the model's inputs and outputs do not show the failure — look downstream of the model (traffic, logging, delivery)`;
+    default:
+      return `only the failing inputs under ${current} look bad (health ${h(swap.failing_current)}); neither swapping the model nor the inputs alone explains it${inputs ? ` — ${inputs}` : ''}`;
+  }
+}
+
+/** noiseFloor: the KS distance between two halves of the reference outputs (split by request) — what "no difference" looks like. */
+function noiseFloor(rg: number[][]): number {
+  if (rg.length < 4) return 0;
+  return ksDistance(rg.filter((_, i) => i % 2 === 0).flat(), rg.filter((_, i) => i % 2 === 1).flat());
+}
+
+/** currentVersion: the version under suspicion — the most frequent failing version other than the good one, if it served at least 20%. */
+function currentVersion(failing: ServingEvent[], good: string | null): string | null {
+  const counts = new Map<string, number>();
+  for (const e of failing) counts.set(e.model_version, (counts.get(e.model_version) ?? 0) + 1);
+  const other = [...counts].filter(([v, n]) => v !== good && n >= 0.2 * failing.length).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+  return other ? other[0] : good && counts.has(good) ? good : majority(failing.map((e) => e.model_version));
 }
 
 function toRequest(e: ServingEvent): ModelRequest {
@@ -132,56 +281,18 @@ function sameScores(logged: number[], replayed: number[], tol: number): boolean 
   return logged.length === replayed.length && logged.every((s, i) => Math.abs(s - replayed[i]) <= tol * Math.max(1, Math.abs(s)));
 }
 
-/** featureShifts: per candidate feature, the null and zero rates in both samples. */
-export function featureShifts(failing: ServingEvent[], reference: ServingEvent[]): FeatureShift[] {
-  const rates = (events: ServingEvent[]) => {
-    const counts = new Map<string, { n: number; nulls: number; zeros: number }>();
-    for (const e of events) {
-      for (const c of e.candidates) {
-        for (const [k, v] of Object.entries(c.features)) {
-          let r = counts.get(k);
-          if (!r) counts.set(k, (r = { n: 0, nulls: 0, zeros: 0 }));
-          r.n++;
-          if (v === null) r.nulls++;
-          else if (v === 0) r.zeros++;
-        }
-      }
-    }
-    return counts;
-  };
-  const f = rates(failing);
-  const r = rates(reference);
-  const out: FeatureShift[] = [];
-  for (const name of new Set([...f.keys(), ...r.keys()])) {
-    const a = f.get(name);
-    const b = r.get(name);
-    for (const measure of ['null_rate', 'zero_rate'] as const) {
-      const key = measure === 'null_rate' ? 'nulls' : 'zeros';
-      out.push({ feature: name, measure, failing: a ? a[key] / a.n : 1, reference: b ? b[key] / b.n : 0 });
-    }
-  }
-  return out.sort((x, y) => y.failing - y.reference - (x.failing - x.reference));
+function evenly<T>(xs: T[], n: number): T[] {
+  if (n >= xs.length) return xs;
+  return Array.from({ length: n }, (_, i) => xs[Math.floor((i * xs.length) / n)]);
 }
 
-function rankCorrelation(a: number[], b: number[]): number {
-  if (a.length < 3) return NaN;
-  const ranks = (xs: number[]) => {
-    const order = xs.map((x, i) => [x, i] as const).sort((p, q) => p[0] - q[0]);
-    const r = new Array<number>(xs.length);
-    order.forEach(([, i], k) => (r[i] = k));
-    return r;
-  };
-  return sampleCorrelation(ranks(a), ranks(b));
-}
-
-function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const x of xs) {
-    const k = key(x);
-    const g = m.get(k);
-    if (g) g.push(x);
-    else m.set(k, [x]);
-  }
+function groupIndex<T>(xs: T[], key: (x: T) => string): Map<string, number[]> {
+  const m = new Map<string, number[]>();
+  xs.forEach((x, i) => {
+    const g = m.get(key(x));
+    if (g) g.push(i);
+    else m.set(key(x), [i]);
+  });
   return m;
 }
 
@@ -189,9 +300,20 @@ function majority(xs: string[]): string | null {
   const counts = new Map<string, number>();
   for (const x of xs) counts.set(x, (counts.get(x) ?? 0) + 1);
   let best: string | null = null;
-  for (const [k, n] of counts) if (best === null || n > counts.get(best)!) best = k;
+  for (const [k, n] of counts) if (best === null || n > counts.get(best)! || (n === counts.get(best)! && k < best)) best = k;
   return best;
 }
 
+/** seeded: a small deterministic PRNG (mulberry32), so a diagnosis samples the same permutations every time. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
-const describeShift = (f: FeatureShift) => `${f.feature} ${f.measure.replace('_', ' ')} ${pct(f.reference)} → ${pct(f.failing)}`;

@@ -1,3 +1,4 @@
+import { dashboardUid } from '../telemetry/grafana/dashboards';
 import { resolve } from 'node:path';
 import type { Registry } from '../registry';
 import type { Detector, DetectorPlugin, DetectorResult } from '../detectors/detector';
@@ -138,14 +139,15 @@ export class Evaluator {
       ...this.links(def),
       capture: { failing: summarizeCapture(failing), reference: summarizeCapture(reference) },
     };
-    this.d.issues.save(issue, { failing, reference });
+    const health = { check: def.name, kind: def.kind, labels: issue.labels, value: a.value, expected: a.expected };
+    this.d.issues.save(issue, { failing, reference, health });
     this.d.logger.info('issue opened', { issue: id, check: def.name, summary });
     return issue;
   }
 
   private links(def: LoadedCheck['def']): { dashboard_url?: string; runbook_url?: string } {
-    const dashboard = def.annotations.dashboard_url ?? this.d.links.dashboard_url;
-    const runbook = def.annotations.runbook_url ?? this.d.links.runbook_url;
+    const dashboard = expandLink(def.annotations.dashboard_url ?? this.d.links.dashboard_url, def);
+    const runbook = expandLink(def.annotations.runbook_url ?? this.d.links.runbook_url, def);
     return { ...(dashboard ? { dashboard_url: dashboard } : {}), ...(runbook ? { runbook_url: runbook } : {}) };
   }
 
@@ -186,4 +188,14 @@ function seriesLabels(check: string, labels: Record<string, string>): Record<str
   const out: Record<string, string> = { check };
   for (const l of SERIES_LABELS) out[l] = labels[l] ?? '';
   return out;
+}
+
+/**
+ * expandLink fills `{check}` (the check's name) and `{dashboard}` (the uid of the Grafana dashboard
+ * that shows the check's kind) in a configured link, URL-encoded, so one `links.dashboard_url` such
+ * as `http://grafana/d/{dashboard}?var-check={check}` opens the right panel for every alert.
+ */
+export function expandLink(url: string | undefined, def: { name: string; kind: string }): string | undefined {
+  if (url === undefined) return undefined;
+  return url.split('{check}').join(encodeURIComponent(def.name)).split('{dashboard}').join(dashboardUid(def.kind));
 }

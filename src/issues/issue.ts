@@ -51,6 +51,8 @@ export interface CaptureSummary {
 export interface Capture {
   failing: CapturedWindow | null;
   reference: CapturedWindow | null;
+  /** the check's health metric when the issue opened (what the alert judged) */
+  health?: { check: string; kind: string; labels: Record<string, string>; value: number; expected: ExpectedBand | null };
 }
 
 export function summarizeCapture(w: CapturedWindow | undefined | null): CaptureSummary | null {

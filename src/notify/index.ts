@@ -1,5 +1,6 @@
 import { Registry } from '../registry';
 import type { NotifierPlugin } from './notifier';
+import { alertmanagerNotifier } from './integrations/alertmanager';
 import { consoleNotifier, type ConsoleStream } from './integrations/console';
 import { emailNotifier } from './integrations/email';
 import { fileNotifier } from './integrations/file';
@@ -12,6 +13,7 @@ import { webhookNotifier } from './integrations/webhook';
  */
 export function builtinNotifiers(opts: { consoleStream?: ConsoleStream } = {}): Registry<NotifierPlugin<any>> {
   return new Registry<NotifierPlugin<any>>('notifier', [
+    alertmanagerNotifier,
     consoleNotifier({ stream: opts.consoleStream }),
     emailNotifier,
     fileNotifier,

@@ -20,6 +20,18 @@ export interface NotifierDeps {
   env: Record<string, string | undefined>;
   /** directory for notifiers that write files (the state directory) */
   stateDir: string;
+  /**
+   * the loaded checks' kind and declared upstreams, for notifiers that label alerts with them
+   * (alertmanager: `check_kind`, `depends_on`); optional, a notifier works without it
+   */
+  checks?: ReadonlyArray<CheckInfo>;
+}
+
+/** CheckInfo: what a notifier may know about the check behind an alert. */
+export interface CheckInfo {
+  name: string;
+  kind: string;
+  depends_on: readonly string[];
 }
 
 export interface NotifierPlugin<C = Record<string, unknown>> {

@@ -24,7 +24,7 @@ export class NdjsonFileSource implements Source {
     private readonly batchSize = 1000,
   ) {}
 
-  async run(sink: { push(records: RawRecord[]): Promise<void> }, signal: AbortSignal): Promise<void> {
+  async run(sink: { push(records: RawRecord[]): Promise<unknown> }, signal: AbortSignal): Promise<void> {
     for (const path of this.paths) {
       const stream = createReadStream(path, { encoding: 'utf8' });
       const lines = createInterface({ input: stream, crlfDelay: Infinity });

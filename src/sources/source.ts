@@ -10,11 +10,33 @@ export interface RawRecord {
   payload: string | Buffer | object;
   /** where it came from, for logs and dead letters: `file.ndjson:12`, `topic/3@1042`, `demo` */
   origin: string;
+  /**
+   * position in a replayable log (a Kafka partition): the window engine then tracks, per partition,
+   * the oldest offset whose effect is not yet final, so the source commits only what a restart may skip
+   */
+  position?: RecordPosition;
+}
+
+export interface RecordPosition {
+  /** the log, e.g. `topic/partition` */
+  partition: string;
+  offset: number;
+}
+
+/** PushResult: which records of a batch were rejected, and why (a source may dead-letter them). */
+export interface PushResult {
+  rejected: Array<{ index: number; reason: string }>;
 }
 
 /** EventSink takes batches of records; the promise resolves when their effect is in state. */
 export interface EventSink {
-  push(records: RawRecord[]): Promise<void>;
+  push(records: RawRecord[]): Promise<PushResult | void>;
+  /**
+   * resumeOffset: the offset a restart must read `partition` from so that no accepted event is lost
+   * (the low-water mark: the oldest event of a still-open window, or one past the newest event seen).
+   * Undefined when the partition was never pushed.
+   */
+  resumeOffset?(partition: string): number | undefined;
 }
 
 /**
@@ -33,6 +55,11 @@ export interface Source {
    * recorded events is not live.
    */
   readonly live?: boolean;
+  /**
+   * resumable: after a restart the source re-reads from positions it committed through
+   * EventSink.resumeOffset (Kafka), so the pipeline persists which windows are closed
+   */
+  readonly resumable?: boolean;
 }
 
 export interface SourceDeps {
@@ -40,6 +67,8 @@ export interface SourceDeps {
   env: Record<string, string | undefined>;
   /** directory of the config file, to resolve relative paths */
   baseDir: string;
+  /** the daemon's metrics registry, for a source's own metrics (Kafka lag) */
+  registry?: import('prom-client').Registry;
 }
 
 /** SourcePlugin: a source kind with the schema of its entry in recsysops.yaml (without name/kind). */

@@ -1,7 +1,8 @@
 import type { RecEvent } from '../events/contract';
 import { decodeEvent } from '../events/decode';
 import type { Observation, ScheduledCheck, StreamingCheck } from '../check-kinds/kind';
-import type { EventSink, RawRecord } from '../sources/source';
+import type { EventSink, PushResult, RawRecord } from '../sources/source';
+import { WindowProgress } from './progress';
 import type { Logger } from '../telemetry/logger';
 import type { Clock } from '../clock';
 import type { WindowMetrics } from './metrics';
@@ -25,6 +26,12 @@ export interface WindowEngineOptions {
   onWindowClosed(check: WindowedCheck, start: number, end: number, observations: Observation[]): Promise<void>;
   /** every accepted event, after the windows saw it (the capture sampler listens here) */
   onEvent?(event: RecEvent): void;
+  /**
+   * progress: where each check's closed windows end, persisted (the daemon with a replayable source
+   * such as Kafka). Events re-read after a restart whose window was already closed are skipped, not
+   * counted twice. Replay has none.
+   */
+  progress?: WindowProgress;
 }
 
 /** At most this many windows of one check are closed in one go; past that the gap is skipped. */
@@ -42,30 +49,75 @@ export class WindowEngine implements EventSink {
   private watermark = -Infinity;
   /** per check: start of its oldest window not yet closed */
   private readonly nextClose = new Map<string, number>();
-  private readonly routes = new Map<string, Array<{ add(e: RecEvent): void }>>();
+  private readonly routes = new Map<string, Array<{ add(e: RecEvent, pos: RawRecord['position']): boolean }>>();
   private readonly logged = new Map<string, number>();
+  /**
+   * Offset tracking for replayable sources, per check → open window start → partition → the smallest
+   * offset of an event in that window. The low-water mark of a partition is the minimum over all open
+   * windows; everything before it has its effect in closed (evaluated, persisted) windows only.
+   */
+  private readonly pending = new Map<string, Map<number, Map<string, number>>>();
+  /** per partition: one past the newest offset pushed */
+  private readonly nextOffset = new Map<string, number>();
+  /** per check: windows starting before this were closed by an earlier run (from `progress`) */
+  private readonly closedBefore: Map<string, number>;
+  /** events older than this are in windows every check closed in an earlier run */
+  private readonly skipBefore: number;
 
   constructor(private readonly o: WindowEngineOptions) {
+    this.closedBefore = new Map(Object.entries(o.progress?.load() ?? {}));
+    this.skipBefore = o.streaming.length && o.streaming.every((c) => this.closedBefore.has(c.name)) ? Math.min(...o.streaming.map((c) => this.closedBefore.get(c.name)!)) : -Infinity;
     for (const c of o.streaming) {
+      const floor = this.closedBefore.get(c.name) ?? -Infinity;
+      // resume where the last run stopped closing, so windows with no event in between still close
+      if (floor > -Infinity) this.nextClose.set(c.name, floor);
+      const windows = new Map<number, Map<string, number>>();
+      this.pending.set(c.name, windows);
       for (const t of c.runtime.eventTypes) {
         this.route(t).push({
-          add: (e) => {
+          add: (e, pos) => {
             const ws = Math.floor(e.ts / c.runtime.windowMs) * c.runtime.windowMs;
-            if (!this.nextClose.has(c.name)) this.nextClose.set(c.name, ws);
+            if (ws < floor) return false; // closed before a restart: its effect is already final
+            const next = this.nextClose.get(c.name);
+            // Before the first close an earlier (within-lateness) event may open an earlier window.
+            if (next === undefined || ws < next) this.nextClose.set(c.name, ws);
             c.runtime.add(ws, e);
+            if (pos) {
+              let parts = windows.get(ws);
+              if (!parts) windows.set(ws, (parts = new Map()));
+              const min = parts.get(pos.partition);
+              if (min === undefined || pos.offset < min) parts.set(pos.partition, pos.offset);
+            }
+            return true;
           },
         });
       }
     }
-    for (const w of o.watchers) for (const t of w.runtime.eventTypes) this.route(t).push({ add: (e) => w.runtime.see(e) });
+    for (const w of o.watchers)
+      for (const t of w.runtime.eventTypes)
+        this.route(t).push({
+          add: (e) => {
+            w.runtime.see(e);
+            return false;
+          },
+        });
   }
 
-  async push(records: RawRecord[]): Promise<void> {
+  async push(records: RawRecord[]): Promise<PushResult | void> {
     const m = this.o.metrics;
-    for (const r of records) {
+    let rejected: PushResult['rejected'] | undefined;
+    // consumed counts per type, added to the counter once per batch (a labelled inc per event costs)
+    const consumed = new Map<string, number>();
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i];
+      if (r.position) {
+        const n = this.nextOffset.get(r.position.partition);
+        if (n === undefined || r.position.offset >= n) this.nextOffset.set(r.position.partition, r.position.offset + 1);
+      }
       const d = decodeEvent(r.payload, { maxBytes: this.o.maxEventBytes });
       if (!d.ok) {
         this.reject(d.reason, d.detail, r.origin);
+        (rejected ??= []).push({ index: i, reason: d.reason });
         continue;
       }
       const e = d.event;
@@ -75,20 +127,57 @@ export class WindowEngine implements EventSink {
       );
       if (e.ts > horizon) {
         this.reject('future_timestamp', `${e.type} ts ${new Date(e.ts).toISOString()} is too far ahead`, r.origin);
+        (rejected ??= []).push({ index: i, reason: 'future_timestamp' });
         continue;
       }
       if (e.ts < this.watermark) {
         m.late.inc({ type: e.type });
         continue;
       }
-      if (e.ts > this.newest) this.newest = e.ts;
-      m.consumed.inc({ type: e.type });
+      if (e.ts < this.skipBefore) {
+        m.redelivered.inc({ type: e.type });
+        continue;
+      }
       const targets = this.routes.get(e.type);
-      if (targets) for (const t of targets) t.add(e);
+      let taken = !targets;
+      if (targets) for (const t of targets) taken = t.add(e, r.position) || taken;
+      // an event only scheduled checks watch counts as taken; one every check closed before does not
+      if (!taken && this.closedBefore.size && this.skippedByAll(e)) {
+        m.redelivered.inc({ type: e.type });
+        continue;
+      }
+      if (e.ts > this.newest) this.newest = e.ts;
+      consumed.set(e.type, (consumed.get(e.type) ?? 0) + 1);
       this.o.onEvent?.(e);
     }
+    for (const [type, n] of consumed) m.consumed.inc({ type }, n);
     if (this.newest > -Infinity) m.newestEvent.set(this.newest / 1000);
     await this.advanceTo(this.newest - this.o.allowedLatenessMs);
+    return rejected ? { rejected } : undefined;
+  }
+
+  /** resumeOffset: see EventSink.resumeOffset — the partition's low-water mark. */
+  resumeOffset(partition: string): number | undefined {
+    let low = this.nextOffset.get(partition);
+    if (low === undefined) return undefined;
+    for (const windows of this.pending.values())
+      for (const parts of windows.values()) {
+        const min = parts.get(partition);
+        if (min !== undefined && min < low) low = min;
+      }
+    return low;
+  }
+
+  /** skippedByAll: true when every streaming check of the event's type closed its window before a restart */
+  private skippedByAll(e: RecEvent): boolean {
+    let any = false;
+    for (const c of this.o.streaming) {
+      if (!c.runtime.eventTypes.includes(e.type)) continue;
+      any = true;
+      const ws = Math.floor(e.ts / c.runtime.windowMs) * c.runtime.windowMs;
+      if (ws >= (this.closedBefore.get(c.name) ?? -Infinity)) return false;
+    }
+    return any;
   }
 
   /** advanceTo moves the watermark forward (never back) and closes the windows that end before it. */
@@ -115,6 +204,7 @@ export class WindowEngine implements EventSink {
 
   /** closeUpTo closes each check's windows that end at or before limit(windowMs). */
   private async closeUpTo(limit: (windowMs: number) => number): Promise<void> {
+    let closed = false;
     for (const c of this.o.streaming) {
       const w = c.runtime.windowMs;
       const t = limit(w);
@@ -125,13 +215,22 @@ export class WindowEngine implements EventSink {
         this.o.logger.warn('event-time gap too long: skipping windows', { check: c.name, from: new Date(start).toISOString(), to: new Date(skipTo).toISOString() });
         start = skipTo;
       }
+      const windows = this.pending.get(c.name)!;
       while (start + w <= t) {
         const obs = c.runtime.close(start, start + w);
         this.o.metrics.windowsClosed.inc({ check: c.name });
         await this.o.onWindowClosed(c, start, start + w, obs);
+        windows.delete(start);
         start += w;
+        closed = true;
       }
+      for (const ws of windows.keys()) if (ws < start) windows.delete(ws); // skipped by a long gap
       this.nextClose.set(c.name, start);
+    }
+    if (closed && this.o.progress) {
+      const done: Record<string, number> = Object.fromEntries(this.closedBefore);
+      for (const [name, start] of this.nextClose) done[name] = Math.max(start, done[name] ?? -Infinity);
+      this.o.progress.save(done);
     }
   }
 

@@ -21,6 +21,12 @@ export function createWindowMetrics(registry: Registry) {
       labelNames: ['type'] as const,
       registers: [registry],
     }),
+    redelivered: new Counter({
+      name: 'recsysops_events_redelivered_total',
+      help: 'Events read again after a restart (a replayable source resumes at the oldest open window) whose windows an earlier run had already closed: skipped, not counted twice.',
+      labelNames: ['type'] as const,
+      registers: [registry],
+    }),
     watermark: new Gauge({
       name: 'recsysops_watermark_timestamp_seconds',
       help: 'Event-time watermark: windows ending before it are closed.',

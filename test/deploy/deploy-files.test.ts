@@ -4,24 +4,29 @@
  * the metrics the daemon exports. No Docker engine runs here, so this checks structure, not a live
  * stack.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { generateDashboards } from '../../src/telemetry/grafana/dashboards';
+import { builtinPlugins } from '../../src/plugins';
+import { loadChecks } from '../../src/config/load-checks';
 
 const root = resolve(__dirname, '..', '..');
 const read = (rel: string): string => readFileSync(join(root, rel), 'utf8');
 const readYaml = (rel: string): any => parse(read(rel));
 
 /**
- * EXPORTED_METRICS: the metric names the daemon exports, as dashboards and rules may use them.
- * A later test checks this list against the daemon's prom-client registry; until then it is the
- * contract the deploy files are held to.
+ * EXPORTED_METRICS: the metric names the daemon exports, as dashboards and rules may use them; the
+ * contract the deploy files are held to. The last test of this file checks it against the names the
+ * running daemon's registry actually serves on /metrics.
  */
 const EXPORTED_METRICS = [
   'recsysops_events_consumed_total',
   'recsysops_events_malformed_total',
   'recsysops_events_late_total',
+  'recsysops_events_redelivered_total',
   'recsysops_watermark_timestamp_seconds',
   'recsysops_newest_event_timestamp_seconds',
   'recsysops_windows_closed_total',
@@ -310,12 +315,128 @@ describe('Grafana', () => {
     const check = d.templating.list.find((v: any) => v.name === 'check');
     expect(check).toEqual(expect.objectContaining({ multi: true, includeAll: true, definition: 'label_values(recsysops_check_value, check)' }));
     const band = d.panels.find((p: any) => p.repeat === 'check');
-    expect(band.targets.map((t: any) => t.expr)).toEqual([
-      'recsysops_check_value{check=~"$check"}',
-      'recsysops_check_expected_lower{check=~"$check"}',
-      'recsysops_check_expected_upper{check=~"$check"}',
-    ]);
+    const sel = '{check=~"$check", surface=~"$surface", model_version=~"$model_version"}';
+    expect(band.targets.map((t: any) => t.expr)).toEqual([`recsysops_check_value${sel}`, `recsysops_check_expected_lower${sel}`, `recsysops_check_expected_upper${sel}`]);
     const fill = band.fieldConfig.overrides.flatMap((o: any) => o.properties).find((p: any) => p.id === 'custom.fillBelowTo');
     expect(band.targets.map((t: any) => t.legendFormat)).toContain(fill.value);
+  });
+});
+
+describe('generated dashboards', () => {
+  const plugins = builtinPlugins();
+  const { checks } = loadChecks(join(root, 'checks'), plugins.checkKinds, plugins.detectors);
+  const generated = generateDashboards(checks.map((c) => ({ name: c.def.name, kind: c.def.kind })));
+
+  test('the committed JSON is what dashboards/generate.mjs writes for the shipped checks (regenerate: npm run build && node dashboards/generate.mjs)', () => {
+    expect(dashboardFiles.map((f) => f.split('/').pop()).sort()).toEqual(Object.keys(generated).sort());
+    for (const [file, text] of Object.entries(generated)) expect({ file, text: read(join(dashboardDir, file)) }).toEqual({ file, text });
+  });
+
+  test('overview, data, model, cold-start and daemon dashboards, each with the check, surface and model_version variables and alert annotations', () => {
+    const uids = Object.values(generated).map((t) => JSON.parse(t).uid);
+    expect(uids.sort()).toEqual(['recsysops-cold-start', 'recsysops-daemon', 'recsysops-data', 'recsysops-model', 'recsysops-overview']);
+    for (const text of Object.values(generated)) {
+      const d = JSON.parse(text);
+      expect(d.templating.list.map((v: any) => v.name)).toEqual(['check', 'surface', 'model_version']);
+      expect(d.annotations.list.length).toBeGreaterThan(0);
+    }
+  });
+
+  test('each topical dashboard shows exactly the checks of its kinds, with the value next to its expected band', () => {
+    const kindOf = Object.fromEntries(checks.map((c) => [c.def.name, c.def.kind]));
+    const expectKinds: Record<string, string[]> = {
+      'recsysops-data.json': ['volume', 'freshness'],
+      'recsysops-model.json': ['engagement-rate', 'feature-quality', 'latency'],
+      'recsysops-cold-start.json': ['cold-start'],
+    };
+    for (const [file, kinds] of Object.entries(expectKinds)) {
+      const d = JSON.parse(generated[file]);
+      const def = d.templating.list[0].definition as string;
+      const names = /check=~"([^"]*)"/.exec(def)![1].split('|');
+      expect({ file, kinds: [...new Set(names.map((n) => kindOf[n]))].sort() }).toEqual({ file, kinds: [...kinds].sort() });
+      const band = d.panels.find((p: any) => p.repeat === 'check');
+      expect(band.targets.map((t: any) => t.expr.split('{')[0])).toEqual(['recsysops_check_value', 'recsysops_check_expected_lower', 'recsysops_check_expected_upper']);
+    }
+  });
+});
+
+describe('the full stack in docker-compose.yml', () => {
+  const rsoConfigMount = mounts(services.recsysops).find((m) => m.target === '/etc/recsysops/recsysops.yaml');
+  const rsoConfig = rsoConfigMount ? readYaml(rsoConfigMount.source) : undefined;
+  const portOf = (name: string): number[] => ports(services[name] ?? {}).map((p) => p.target);
+
+  test('has Alertmanager with the generated config and a mail catcher', () => {
+    expect(Object.keys(services)).toEqual(expect.arrayContaining(['alertmanager', 'mailpit']));
+    const am = mounts(services.alertmanager).find((m) => norm(m.source) === './dashboards/alertmanager/alertmanager.yml');
+    expect(am?.target).toBe('/etc/alertmanager/alertmanager.yml');
+    expect(services.alertmanager.command).toContain(`--config.file=${am!.target}`);
+    expect(portOf('alertmanager')).toContain(9093);
+  });
+
+  test('the daemon runs the mounted config, which exists and is valid', () => {
+    expect(rsoConfigMount).toBeDefined();
+    const cmd: string[] = services.recsysops.command;
+    expect(cmd[cmd.indexOf('-c') + 1]).toBe(rsoConfigMount!.target);
+    const r = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'validate', '-c', rsoConfigMount!.source, '--checks', 'checks'], { cwd: root, encoding: 'utf8' });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+  });
+
+  test("the daemon's email notifier points at the mail catcher's SMTP port, its alertmanager notifier at the Alertmanager service", () => {
+    const email = rsoConfig.notifiers.find((n: any) => n.kind === 'email');
+    expect(email.host).toBe('mailpit');
+    expect(portOf('mailpit')).toContain(email.port);
+    const am = rsoConfig.notifiers.find((n: any) => n.kind === 'alertmanager');
+    const u = new URL(am.url);
+    expect(u.hostname).toBe('alertmanager');
+    expect(portOf('alertmanager')).toContain(Number(u.port));
+    expect(services.recsysops.depends_on).toEqual(expect.arrayContaining(['alertmanager', 'mailpit']));
+  });
+
+  test('Prometheus alerts to the Alertmanager service', () => {
+    const targets: string[] = prometheus.alerting.alertmanagers.flatMap((a: any) => a.static_configs.flatMap((c: any) => c.targets));
+    expect(targets).toEqual(['alertmanager:9093']);
+    expect(portOf('alertmanager')).toContain(9093);
+  });
+
+  test('no two services publish the same host port', () => {
+    const published = Object.entries(services).flatMap(([name, svc]) => ports(svc).filter((p) => p.published !== undefined).map((p) => `${p.published}`));
+    expect(published.filter((p, i) => published.indexOf(p) !== i)).toEqual([]);
+  });
+
+  test("Grafana's home dashboard is one of the mounted dashboards", () => {
+    const home = services.grafana.environment.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH as string;
+    const json = mounts(services.grafana).find((m) => norm(m.source) === './dashboards/grafana/json')!;
+    expect(home.startsWith(`${norm(json.target)}/`)).toBe(true);
+    expect(existsSync(join(root, 'dashboards/grafana/json', home.slice(norm(json.target).length + 1)))).toBe(true);
+  });
+});
+
+describe('EXPORTED_METRICS against the running daemon', () => {
+  test("equals the recsysops_* metric names the daemon's registry serves on /metrics", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rso-metrics-'));
+    const child = spawn(process.execPath, [join(root, 'dist/cli/main.js'), 'start', '--state', dir, '--metrics-port', '0'], {
+      cwd: dir,
+      env: { ...process.env, RECSYSOPS_CONFIG: undefined, RECSYSOPS_STATE: undefined },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    const exited = new Promise((r) => child.on('exit', r));
+    try {
+      const url = await new Promise<string>((resolveUrl, reject) => {
+        child.stderr.on('data', (d) => {
+          stderr += d;
+          const m = /metrics=(http:\/\/\S+\/metrics)/.exec(stderr);
+          if (m) resolveUrl(m[1]);
+        });
+        child.on('exit', () => reject(new Error(`the daemon exited:\n${stderr}`)));
+      });
+      const text = await (await fetch(url)).text();
+      const served = [...text.matchAll(/^# TYPE (recsysops_\w+) /gm)].map((m) => m[1]).sort();
+      expect(served).toEqual([...EXPORTED_METRICS].sort());
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { alertmanagerNotifier } from '../../src/notify/integrations/alertmanager';
 import { emailNotifier } from '../../src/notify/integrations/email';
 import { webhookNotifier } from '../../src/notify/integrations/webhook';
 import type { Logger } from '../../src/telemetry/logger';
@@ -64,5 +65,31 @@ runConformance({
       timeout_ms: timeoutMs,
     });
     return emailNotifier.create('oncall-mail', config, { logger, env: { SMTP_PASSWORD: SECRET }, stateDir: '/nonexistent' });
+  },
+});
+
+// Alertmanager's API v2 over a real HTTP server answering as asked (the stack test, test/stack/,
+// delivers to a real Alertmanager).
+runConformance({
+  kind: 'alertmanager',
+  secret: SECRET,
+  authReason: 'client_error',
+  async start(behaviour: Behaviour, logger: Logger) {
+    const echo = (status: number) => (_n: number, req: { headers: Record<string, unknown> }) => ({
+      status,
+      body: `rejected, you sent ${String(req.headers.authorization)}`,
+    });
+    const answer = { accept: () => 200, transient: echo(503), permanent: echo(400), auth: echo(401) }[behaviour];
+    const rx = await webhookReceiver(answer);
+    const notifier = alertmanagerNotifier.create(
+      'team-am',
+      alertmanagerNotifier.schema.parse({ url: rx.url.replace(/\/hook$/, ''), basic_auth: { username: 'recsysops', password_env: 'AM_PASSWORD' } }),
+      { logger, env: { AM_PASSWORD: SECRET }, stateDir: '/nonexistent' },
+    );
+    return { notifier, delivered: () => rx.accepted().length, close: rx.close };
+  },
+  at(port, logger, timeoutMs) {
+    const config = alertmanagerNotifier.schema.parse({ url: `http://127.0.0.1:${port}`, bearer_token_env: 'AM_TOKEN', timeout_ms: timeoutMs });
+    return alertmanagerNotifier.create('team-am', config, { logger, env: { AM_TOKEN: SECRET }, stateDir: '/nonexistent' });
   },
 });

@@ -51,3 +51,27 @@ describe('renderEmail', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });
 });
+
+describe('what to do, in the email itself', () => {
+  test('a firing alert lists the dashboard panel, the evidence, the diagnose command and the runbook, in order', () => {
+    const { text, html } = renderEmail([alert()]);
+    const steps = text.slice(text.indexOf('What to do:'));
+    const order = ['http://grafana.local/d/recsysops?var-check=volume-impressions', 'recsysops issues show 7f3a9c21', 'recsysops diagnose 7f3a9c21', 'https://wiki.local/runbooks/volume'];
+    expect(order.map((s) => steps.indexOf(s))).toEqual([...order.map((s) => steps.indexOf(s))].sort((a, b) => a - b));
+    expect(order.every((s) => steps.includes(s))).toBe(true);
+    expect(html).toContain('<li>See the value against its expected band on the dashboard: <a href="http://grafana.local/d/recsysops?var-check=volume-impressions">');
+    expect(html).toContain('<li>Tell a data problem from a model problem: <code>recsysops diagnose 7f3a9c21</code></li>');
+  });
+
+  test('a resolved alert says no action is needed and where the evidence stays', () => {
+    const { text } = renderEmail([alert({ status: 'resolved', endsAt: '2024-05-01T10:30:00.000Z' })]);
+    expect(text).toContain('Resolved, no action needed. The evidence stays in the issue:');
+    expect(text).toContain('recsysops issues show 7f3a9c21');
+  });
+
+  test('links in the steps are escaped, and only http(s) ones become links', () => {
+    const { html } = renderEmail([alert({ dashboard_url: 'javascript:alert(1)', runbook_url: 'https://x/?a=1&b=<2>' })]);
+    expect(html).not.toContain('href="javascript:');
+    expect(html).toContain('<li>Follow the runbook: <a href="https://x/?a=1&amp;b=&lt;2&gt;">');
+  });
+});

@@ -2,6 +2,7 @@ import { builtinNotifiers } from '../../src/notify';
 
 /** A minimal valid configuration per kind: adding a kind without one fails this test. */
 const EXAMPLES: Record<string, Record<string, unknown>> = {
+  alertmanager: { url: 'http://alertmanager.example.com:9093' },
   console: {},
   email: { host: 'smtp.example.com', from: 'recsysops@example.com', to: ['oncall@example.com'] },
   file: {},
@@ -10,7 +11,7 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
 
 describe('builtinNotifiers', () => {
   test('lists every notifier kind, explicitly', () => {
-    expect(builtinNotifiers().kinds()).toEqual(['console', 'email', 'file', 'webhook']);
+    expect(builtinNotifiers().kinds()).toEqual(['alertmanager', 'console', 'email', 'file', 'webhook']);
   });
 
   test.each(builtinNotifiers().all().map((p) => [p.kind, p] as const))('%s has a description, a strict schema and a working example', (kind, plugin) => {
@@ -21,6 +22,6 @@ describe('builtinNotifiers', () => {
   });
 
   test('an unknown kind names the available ones', () => {
-    expect(() => builtinNotifiers().get('slack')).toThrow(/available: console, email, file, webhook/);
+    expect(() => builtinNotifiers().get('slack')).toThrow(/available: alertmanager, console, email, file, webhook/);
   });
 });

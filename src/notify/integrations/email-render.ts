@@ -48,6 +48,24 @@ function rows(a: AlertRecord): Array<[string, string, 'text' | 'code' | 'link']>
   return out;
 }
 
+/**
+ * nextSteps: what the reader does now, in order, so the email explains itself without the README:
+ * look at the panel, read the evidence, ask data-or-model, follow the runbook. A resolved alert
+ * needs no action; the issue keeps the evidence.
+ */
+export function nextSteps(a: AlertRecord): Array<[string, string, 'code' | 'link']> {
+  const steps: Array<[string, string, 'code' | 'link']> = [];
+  if (a.status === 'resolved') {
+    steps.push(['Resolved, no action needed. The evidence stays in the issue', `recsysops issues show ${a.issue_id}`, 'code']);
+    return steps;
+  }
+  if (a.dashboard_url) steps.push(['See the value against its expected band on the dashboard', a.dashboard_url, 'link']);
+  steps.push(['Read the evidence and the captured inputs', `recsysops issues show ${a.issue_id}`, 'code']);
+  steps.push(['Tell a data problem from a model problem', diagnoseCommand(a), 'code']);
+  if (a.runbook_url) steps.push(['Follow the runbook', a.runbook_url, 'link']);
+  return steps;
+}
+
 function heading(alerts: readonly AlertRecord[]): string {
   if (alerts.length === 1) return '';
   const firing = alerts.filter((a) => a.status === 'firing').length;
@@ -60,6 +78,8 @@ function renderText(alerts: readonly AlertRecord[]): string {
     for (const [k, v] of rows(a)) lines.push(`  ${k.padEnd(15)} ${v}`);
     const labels = Object.keys(a.labels).sort();
     lines.push(`  ${'Labels'.padEnd(15)} ${labels.length ? labels.map((k) => `${k}=${a.labels[k]}`).join(', ') : '—'}`);
+    lines.push('', 'What to do:');
+    nextSteps(a).forEach(([what, how], i) => lines.push(`  ${i + 1}. ${what}:`, `       ${how}`));
     return lines.join('\n');
   });
   const head = heading(alerts);
@@ -86,9 +106,14 @@ function renderHtml(alerts: readonly AlertRecord[]): string {
       ? `<table>${labels.map((k) => `<tr><td ${TD}>${escapeHtml(k)}</td><td>${escapeHtml(a.labels[k])}</td></tr>`).join('')}</table>`
       : '—';
     cells.push(`<tr><td ${TD}>Labels</td><td>${labelRows}</td></tr>`);
+    const steps = nextSteps(a).map(([what, how, kind]) => {
+      const value = kind === 'code' ? `<code>${escapeHtml(how)}</code>` : isHttpUrl(how) ? `<a href="${escapeHtml(how)}">${escapeHtml(how)}</a>` : escapeHtml(how);
+      return `<li>${escapeHtml(what)}: ${value}</li>`;
+    });
     return (
       `<h2 style="color:${colour};margin:16px 0 4px">${escapeHtml(`${statusWord(a.status)} ${a.severity} · ${a.check}`)}</h2>` +
-      `<p style="margin:0 0 8px">${escapeHtml(a.summary)}</p><table>${cells.join('')}</table>`
+      `<p style="margin:0 0 8px">${escapeHtml(a.summary)}</p><table>${cells.join('')}</table>` +
+      `<p style="margin:12px 0 4px"><b>What to do</b></p><ol style="margin:0">${steps.join('')}</ol>`
     );
   });
   const head = heading(alerts);

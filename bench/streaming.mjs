@@ -1,0 +1,227 @@
+#!/usr/bin/env node
+// bench/streaming.mjs — is the streaming path ever the bottleneck? (`npm run bench`)
+//
+//   npm run bench -- [--events 300000] [--kafka-events 200000] [--long 10000000] [--no-kafka]
+//
+// Prints, measured in one run on the same generated events (1M distinct users, 100k items; 70%
+// impressions, 15% engagements, 15% serving events of 10 candidates):
+//   1. in-process throughput of decode + windows + the shipped checks, as a ratio to a bare JSON.parse
+//      loop over the same lines (target ≥ 0.5);
+//   2. end-to-end events/s through a real local broker (scripts/kafka/start-broker.sh) with the kafka
+//      source + the same pipeline, as a ratio to a bare kafkajs eachBatch consumer that only parses
+//      (target ≥ 0.9);
+//   3. resident memory after 1M and after --long events through the in-process path (target: ratio
+//      ≤ 1.1, under 300 MB). --long 0 skips it; --no-kafka skips 2.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const dist = (p) => join(root, 'dist', p);
+if (!existsSync(dist('pipeline.js'))) {
+  console.error('bench: dist/ is missing; run `npm run build` first');
+  process.exit(1);
+}
+const args = process.argv.slice(2);
+const arg = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const N = arg('events', 300_000);
+const NK = arg('kafka-events', 200_000);
+const LONG = arg('long', 10_000_000);
+const withKafka = !args.includes('--no-kafka');
+
+const { assemblePipeline } = require(dist('pipeline.js'));
+const { loadAll } = require(dist('daemon.js'));
+const { builtinPlugins } = require(dist('plugins.js'));
+const { createLogger } = require(dist('telemetry/logger.js'));
+const { KafkaSource } = require(dist('sources/kafka.js'));
+const { Registry } = require('prom-client');
+const { Kafka, logLevel, Partitioners } = require('kafkajs');
+
+const USERS = 1_000_000;
+const ITEMS = 100_000;
+const T0 = Date.parse('2026-11-23T00:00:00Z');
+const STEP_MS = 2; // event time advances 2 ms per event: 1M events ≈ 33 minutes of traffic
+
+/** event i as a JSON line: deterministic, so every measurement sees the same stream */
+function line(i) {
+  const ts = T0 + i * STEP_MS;
+  const h = (i * 2654435761) >>> 0;
+  const user = `u${h % USERS}`;
+  const item = `i${(h >>> 3) % ITEMS}`;
+  const r = i % 20;
+  if (r < 14) return `{"type":"impression","ts":${ts},"request_id":"r${(i / 10) | 0}","user_id":"${user}","item_id":"${item}","position":${i % 10},"score":${((h % 1000) / 1000).toFixed(3)},"model_version":"v1","surface":"${r % 2 ? 'home' : 'search'}"}`;
+  if (r < 17) return `{"type":"engagement","ts":${ts},"request_id":"r${((i / 10) | 0) - 3}","user_id":"${user}","item_id":"${item}","action":"play"}`;
+  const cands = [];
+  for (let c = 0; c < 10; c++) cands.push(`{"item_id":"i${(h + c * 7919) % ITEMS}","features":{"user_item_affinity":${((h >>> c) % 100) / 100},"item_popularity":${c / 10},"embedding_norm":1.2}}`);
+  return `{"type":"serving","ts":${ts},"request_id":"r${(i / 10) | 0}","user_id":"${user}","model_version":"v1","context":{"hour":${new Date(ts).getUTCHours()},"device":"tv"},"candidates":[${cands.join(',')}],"scores":[0.9,0.8,0.7,0.6,0.5,0.4,0.3,0.2,0.1,0.05],"latency_ms":${20 + (h % 30)}}`;
+}
+
+function pipeline(tag) {
+  const dir = mkdtempSync(join(tmpdir(), `recsysops-bench-${tag}-`));
+  const cfg = join(dir, 'recsysops.yaml');
+  writeFileSync(cfg, JSON.stringify({ sources: [{ name: 'x', kind: 'ndjson', paths: ['/dev/null'] }], checks_dir: join(root, 'checks') }));
+  const plugins = builtinPlugins();
+  const { config, checks } = loadAll({ configPath: cfg, plugins });
+  const registry = new Registry();
+  const logger = createLogger({ level: 'error' });
+  const p = assemblePipeline({ checks, config, plugins, notifiers: [], stateDir: join(dir, 'state'), registry, logger });
+  return { p, dir, registry, logger, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const mb = (b) => (b / 1048576).toFixed(0);
+const rate = (n, ms) => Math.round((n / ms) * 1000);
+const results = {};
+
+// 1. in-process path vs bare JSON.parse, same lines
+{
+  const lines = Array.from({ length: N }, (_, i) => line(i));
+  const bare = () => {
+    const t = performance.now();
+    let sink = 0;
+    for (const l of lines) sink += JSON.parse(l).ts & 1;
+    return [performance.now() - t, sink];
+  };
+  bare(); // warm-up
+  const [bareMs] = bare();
+  {
+    // warm-up on a throwaway pipeline, as the bare loop had one
+    const w = pipeline('warm');
+    for (let i = 0; i < Math.min(lines.length, 100_000); i += 1000) await w.p.engine.push(lines.slice(i, i + 1000).map((payload) => ({ payload, origin: 'bench' })));
+    w.cleanup();
+  }
+  global.gc?.();
+  const { p, cleanup } = pipeline('inproc');
+  const t = performance.now();
+  for (let i = 0; i < lines.length; i += 1000) await p.engine.push(lines.slice(i, i + 1000).map((payload) => ({ payload, origin: 'bench' })));
+  await p.engine.flush();
+  const pathMs = performance.now() - t;
+  await p.notify.close?.();
+  cleanup();
+  results.inproc = { bare: rate(N, bareMs), path: rate(N, pathMs), ratio: bareMs / pathMs };
+  console.log(`1. in-process: ${N} events; bare JSON.parse ${results.inproc.bare}/s, decode+windows+checks ${results.inproc.path}/s → ratio ${results.inproc.ratio.toFixed(2)} (target ≥ 0.5)`);
+}
+
+// 2. through a real broker: bare kafkajs eachBatch parse-only vs the kafka source + pipeline
+if (withKafka) {
+  const port = await freePortPair();
+  const dataDir = mkdtempSync(join(tmpdir(), 'recsysops-bench-kafka-'));
+  const pid = Number(execFileSync('bash', [join(root, 'scripts/kafka/start-broker.sh'), String(port), dataDir], { env: { ...process.env, KAFKA_AUTO_CREATE_TOPICS: 'false' } }).toString().trim().split('\n').pop());
+  const brokers = [`127.0.0.1:${port}`];
+  const kafka = new Kafka({ brokers, clientId: 'bench', logLevel: logLevel.NOTHING });
+  try {
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'bench', numPartitions: 4 }], waitForLeaders: true });
+    await admin.disconnect();
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    for (let i = 0; i < NK; i += 2000) {
+      const messages = [];
+      for (let j = i; j < Math.min(NK, i + 2000); j++) messages.push({ value: line(j), partition: j % 4 });
+      await producer.send({ topic: 'bench', messages });
+    }
+    await producer.disconnect();
+
+    // (a) bare: a consumer group that only parses
+    const c = kafka.consumer({ groupId: 'bench-bare', maxBytes: 4 * 1024 * 1024, maxBytesPerPartition: 1024 * 1024 });
+    await c.connect();
+    await c.subscribe({ topic: 'bench', fromBeginning: true });
+    let got = 0;
+    let t0 = 0;
+    const bareMs = await new Promise((resolve) =>
+      c.run({
+        eachBatch: async ({ batch }) => {
+          if (!t0) t0 = performance.now();
+          for (const m of batch.messages) JSON.parse(m.value.toString('utf8'));
+          got += batch.messages.length;
+          if (got >= NK) resolve(performance.now() - t0);
+        },
+      }),
+    );
+    await c.disconnect();
+
+    // (b) the kafka source feeding the pipeline, as the daemon runs it
+    const { p, cleanup, logger, registry } = pipeline('kafka');
+    const src = new KafkaSource('bench', { brokers, client_id: 'bench', group_id: 'bench-source', topics: ['bench'], from_beginning: true, ssl: false, max_batch_bytes: 4 * 1024 * 1024, max_message_bytes: 1024 * 1024, commit_interval: 2000, session_timeout_ms: 30000 }, { logger, env: {}, baseDir: root, registry });
+    let n = 0;
+    let t1 = 0;
+    const abort = new AbortController();
+    let done;
+    const finished = new Promise((r) => (done = r));
+    const sink = {
+      push: async (records) => {
+        if (!t1) t1 = performance.now();
+        const r = await p.engine.push(records);
+        n += records.length;
+        if (n >= NK) done(performance.now() - t1);
+        return r;
+      },
+      resumeOffset: (k) => p.engine.resumeOffset(k),
+    };
+    const running = src.run(sink, abort.signal);
+    const pathMs = await finished;
+    abort.abort();
+    await running;
+    cleanup();
+    results.kafka = { bare: rate(NK, bareMs), path: rate(NK, pathMs), ratio: bareMs / pathMs };
+    console.log(`2. through the broker: ${NK} events, 4 partitions; bare kafkajs eachBatch+parse ${results.kafka.bare}/s, kafka source+pipeline ${results.kafka.path}/s → ratio ${results.kafka.ratio.toFixed(2)} (target ≥ 0.9)`);
+  } finally {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {}
+    await new Promise((r) => setTimeout(r, 1500));
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+// 3. memory on a long stream: RSS after 1M and after LONG events
+if (LONG > 0) {
+  const { p, cleanup } = pipeline('rss');
+  let rss1 = 0;
+  const t = performance.now();
+  for (let i = 0; i < LONG; i += 1000) {
+    const batch = [];
+    for (let j = i; j < Math.min(LONG, i + 1000); j++) batch.push({ payload: line(j), origin: 'bench' });
+    await p.engine.push(batch);
+    if (i + 1000 === 1_000_000) {
+      global.gc?.();
+      rss1 = process.memoryUsage().rss;
+      console.log(`3. RSS after 1M events: ${mb(rss1)} MB (${((performance.now() - t) / 1000).toFixed(0)} s)`);
+    }
+    if ((i + 1000) % 2_000_000 === 0 && i + 1000 > 1_000_000) process.stderr.write(`   … ${(i + 1000) / 1e6}M events, RSS ${mb(process.memoryUsage().rss)} MB\n`);
+  }
+  global.gc?.();
+  const rss2 = process.memoryUsage().rss;
+  cleanup();
+  console.log(`3. RSS after ${LONG / 1e6}M events: ${mb(rss2)} MB → ratio ${(rss2 / rss1).toFixed(2)} (target ≤ 1.1, < 300 MB); ${((performance.now() - t) / 1000).toFixed(0)} s`);
+}
+process.exit(0);
+
+async function freePortPair() {
+  for (;;) {
+    const p = await new Promise((resolve) => {
+      const s = createServer();
+      s.listen(0, '127.0.0.1', () => {
+        const port = s.address().port;
+        s.close(() => resolve(port));
+      });
+    });
+    const ok = await new Promise((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(p + 1, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (ok && p < 65000) return p;
+  }
+}
