@@ -9,20 +9,8 @@
 // functions run millions of times per simulated day.
 const { imul, sqrt, log, cos, exp, floor, round: mathRound, PI } = Math;
 
-/** Rng returns a uniform number in [0, 1). */
-export type Rng = () => number;
-
-/** mulberry32 is a tiny, fast 32-bit PRNG; good enough for a simulation, not for cryptography. */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = imul(t ^ (t >>> 15), t | 1);
-    t ^= t + imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Rng } from '../util/prng';
+import { mulberry32, type Rng } from '../util/prng';
 
 /** hashInts mixes integers into one 32-bit seed (murmur3-style), so nearby inputs give unrelated seeds. */
 export function hashInts(...xs: number[]): number {

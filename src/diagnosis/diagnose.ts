@@ -1,4 +1,5 @@
 import type { ServingEvent } from '../events/contract';
+import { mulberry32 } from '../util/prng';
 import type { ModelAdapter, ModelRequest } from '../model/protocol';
 import type { Capture, Issue } from '../issues/issue';
 import { featureUnits, shapley, swapFeatures } from './attribution';
@@ -225,7 +226,7 @@ async function attribute(
   if (top.length > 1 && Math.abs(together - sumSingles) > 0.1) {
     const perms = o.shapleyPermutations ?? 12;
     plan(n * perms * top.length);
-    const r = await shapley(top.length, async (m) => (h0 > 0 ? (h0 - (await health(m.map((k) => top[k]).sort((a, b) => a - b)))) / h0 : 0), { permutations: perms, random: seeded(7) });
+    const r = await shapley(top.length, async (m) => (h0 > 0 ? (h0 - (await health(m.map((k) => top[k]).sort((a, b) => a - b)))) / h0 : 0), { permutations: perms, random: mulberry32(7) });
     r.values.forEach((v, k) => (sh[top[k]] = v));
     method = `${r.exact ? 'exact' : 'sampled'} Shapley over the top ${top.length} units (${r.permutations} permutations), the units interact: singles sum to ${sumSingles.toFixed(2)}, together ${together.toFixed(2)}`;
   }
@@ -302,18 +303,6 @@ function majority(xs: string[]): string | null {
   let best: string | null = null;
   for (const [k, n] of counts) if (best === null || n > counts.get(best)! || (n === counts.get(best)! && k < best)) best = k;
   return best;
-}
-
-/** seeded: a small deterministic PRNG (mulberry32), so a diagnosis samples the same permutations every time. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
