@@ -59,6 +59,11 @@ export const httpAdapterFields = {
   headers: z.record(z.string(), z.string()).optional(),
 };
 
+/** httpAdapterOptions maps those shared YAML fields onto the adapters' options. */
+export function httpAdapterOptions(c: z.infer<z.ZodObject<typeof httpAdapterFields>>): HttpModelAdapterOptions {
+  return { url: c.url, batchSize: c.batch_size, concurrency: c.concurrency, timeoutMs: c.timeout_ms, retries: c.retries, headers: c.headers };
+}
+
 const schema = z.strictObject(httpAdapterFields);
 export type HttpModelConfig = z.infer<typeof schema>;
 
@@ -67,13 +72,6 @@ export const httpModelAdapter: ModelAdapterPlugin<HttpModelConfig> = {
   description: 'the generic HTTP model protocol: POST {model_version, requests} → {responses}',
   schema: schema as unknown as z.ZodType<HttpModelConfig>,
   create(c) {
-    return createHttpModelAdapter({
-      url: c.url,
-      batchSize: c.batch_size,
-      concurrency: c.concurrency,
-      timeoutMs: c.timeout_ms,
-      retries: c.retries,
-      headers: c.headers,
-    });
+    return createHttpModelAdapter(httpAdapterOptions(c));
   },
 };

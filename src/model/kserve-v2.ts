@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ModelError } from '../errors';
 import { scoreInBatches } from './batching';
-import { callOptions, httpAdapterFields, resolveVersionUrl, type HttpModelAdapterOptions } from './http';
+import { callOptions, httpAdapterFields, httpAdapterOptions, resolveVersionUrl, type HttpModelAdapterOptions } from './http';
 import { displayUrl, postJson } from './http-call';
 import type { ModelAdapterPlugin } from './plugin';
 import type { ModelAdapter, ModelRequest, ModelResponse } from './protocol';
@@ -91,14 +91,6 @@ export const kserveV2ModelAdapter: ModelAdapterPlugin<KserveV2Config> = {
   description: 'KServe / Open Inference Protocol v2: requests as a BYTES input of JSON strings',
   schema: schema as unknown as z.ZodType<KserveV2Config>,
   create(c) {
-    return createKserveV2ModelAdapter({
-      url: c.url,
-      model: c.model,
-      batchSize: c.batch_size,
-      concurrency: c.concurrency,
-      timeoutMs: c.timeout_ms,
-      retries: c.retries,
-      headers: c.headers,
-    });
+    return createKserveV2ModelAdapter({ ...httpAdapterOptions(c), model: c.model });
   },
 };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliResult } from '../helpers/cli';
 import { runMany } from './run-many';
+import { mulberry32 } from '../../src/util/prng';
 
 /**
  * `recsysops backtest` as an ML engineer uses it before a check pages anyone: a CSV in, the same rows
@@ -13,18 +14,6 @@ const dir = mkdtempSync(join(tmpdir(), 'rso-backtest-'));
 const ROWS = 300;
 const DROP_AT = 250; // 1-based data row where the level drops
 const T0 = Date.parse('2026-03-01T00:00:00Z');
-
-/** mulberry32: a small seeded PRNG, so the series (and the test) is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rand = mulberry32(20260301);
 const data: Array<[string, string]> = [];

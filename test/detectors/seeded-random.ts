@@ -1,14 +1,5 @@
-/** seededRandom: mulberry32, so the "noisy" series of the tests are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** seededRandom: the project's mulberry32, so the "noisy" series of the tests are the same on every run. */
+export { mulberry32 as seededRandom } from '../../src/util/prng';
 
 /** gaussian: standard normal draws (Box–Muller) from a seeded uniform source. */
 export function gaussian(random: () => number): () => number {
