@@ -17,6 +17,23 @@ export interface Observation {
   details?: Record<string, unknown>;
   /** a sentence to use in the alert summary instead of the generic one (e.g. naming items) */
   summary?: string;
+  /**
+   * the top contributors behind the value, most anomalous first: drifting features, segments,
+   * items. Alerts and issues list the first few, so the page says where to look.
+   */
+  evidence?: EvidenceItem[];
+}
+
+/** EvidenceItem: one contributor to an observation, e.g. a feature with its drift against the reference. */
+export interface EvidenceItem {
+  /** what it is: `feature=user_age`, `surface=home`, `item=item-42` */
+  name: string;
+  /** its value now (the drift statistic, the segment's rate, the item's exposure) */
+  value: number;
+  /** what it was in the reference or baseline, when the check has one */
+  reference?: number | null;
+  /** a short note in words, e.g. `PSI 0.41 (KS p<0.001)` */
+  note?: string;
 }
 
 /** StreamingCheck aggregates events into event-time tumbling windows and is evaluated as each closes. */
