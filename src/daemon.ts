@@ -48,7 +48,7 @@ export function secretValues(entries: unknown[], env: Record<string, string | un
 }
 
 /** loadAll reads and validates the config and every check; one ConfigError lists every problem. */
-export function loadAll(o: { configPath?: string; checksDir?: string; plugins: Plugins }): { config: RecsysopsConfig; checks: LoadedCheck[]; checksDir: string } {
+export function loadAll(o: { configPath?: string; checksDir?: string; plugins: Plugins }): { config: RecsysopsConfig; checks: LoadedCheck[]; disabled: LoadedCheck[]; checksDir: string } {
   // An invalid recsysops.yaml does not hide the checks' problems: both are reported at once.
   let config: RecsysopsConfig | undefined;
   let configError: ConfigError | undefined;
@@ -59,9 +59,9 @@ export function loadAll(o: { configPath?: string; checksDir?: string; plugins: P
     configError = err;
   }
   const checksDir = resolveChecksDir(o.checksDir, config?.checks_dir);
-  const { checks, problems } = loadChecks(checksDir, o.plugins.checkKinds, o.plugins.detectors);
+  const { checks, disabled, problems } = loadChecks(checksDir, o.plugins.checkKinds, o.plugins.detectors);
   if (configError || problems.length) throw new ConfigError([...(configError?.problems ?? []), ...problems]);
-  return { config: config!, checks, checksDir };
+  return { config: config!, checks, disabled, checksDir };
 }
 
 /**
@@ -117,7 +117,8 @@ export class Daemon {
 
   static create(o: DaemonOptions): Daemon {
     const plugins = o.plugins ?? builtinPlugins();
-    const { config, checks } = loadAll({ configPath: o.configPath, checksDir: o.checksDir, plugins });
+    const { config, checks, disabled } = loadAll({ configPath: o.configPath, checksDir: o.checksDir, plugins });
+    if (disabled.length) o.logger.info('checks not run (enabled: false)', { checks: disabled.map((c) => c.def.name).join(',') });
     return new Daemon(o, config, checks, plugins);
   }
 

@@ -66,6 +66,8 @@ export interface CheckDeps {
 export const commonCheckFields = {
   name: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'expected lower-case letters, digits, ".", "_" or "-"'),
   description: z.string().optional(),
+  /** false keeps a shipped example (e.g. a SQL check needing your database) validated but not run */
+  enabled: z.boolean().default(true),
   severity: z.enum(['critical', 'warning', 'info']).default('warning'),
   detector: z
     .strictObject({ kind: z.string(), params: z.record(z.string(), z.unknown()).default({}) })
@@ -108,6 +110,7 @@ export interface CheckDefinition {
   name: string;
   kind: string;
   description?: string;
+  enabled: boolean;
   severity: 'critical' | 'warning' | 'info';
   detector: { kind: string; params: Record<string, unknown> };
   for: number;

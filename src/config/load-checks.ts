@@ -34,9 +34,10 @@ export function loadChecks(
   dir: string,
   kinds: Registry<CheckKind<any>>,
   detectors: Registry<DetectorPlugin<any>>,
-): { checks: LoadedCheck[]; problems: ConfigProblem[] } {
+): { checks: LoadedCheck[]; problems: ConfigProblem[]; disabled: LoadedCheck[] } {
   const problems: ConfigProblem[] = [];
   const checks: LoadedCheck[] = [];
+  const disabled: LoadedCheck[] = [];
   let files: string[];
   try {
     files = readdirSync(dir)
@@ -44,7 +45,7 @@ export function loadChecks(
       .sort()
       .map((f) => join(dir, f));
   } catch (err) {
-    return { checks, problems: [{ file: dir, path: '', message: `cannot read checks directory: ${(err as Error).message}` }] };
+    return { checks, disabled, problems: [{ file: dir, path: '', message: `cannot read checks directory: ${(err as Error).message}` }] };
   }
   if (!files.length) problems.push({ file: dir, path: '', message: 'no check files (*.yaml) in this directory' });
 
@@ -92,7 +93,9 @@ export function loadChecks(
       continue;
     }
     names.set(def.name, file);
-    checks.push(deepFreeze({ def, kind, detectorParams: params.data as Record<string, unknown>, file }));
+    // A disabled check is validated like any other (so a typo shows up before it is switched on) but not run.
+    const loaded = deepFreeze({ def, kind, detectorParams: params.data as Record<string, unknown>, file });
+    (def.enabled ? checks : disabled).push(loaded);
   }
-  return { checks, problems };
+  return { checks, problems, disabled };
 }

@@ -14,10 +14,18 @@ function dirWith(files: Record<string, string>): string {
 const load = (dir: string) => loadChecks(dir, builtinCheckKinds(), builtinDetectors());
 
 describe('loading checks', () => {
-  test('the shipped checks load without a problem, one per kind', () => {
-    const { checks, problems } = load(PACKAGED_CHECKS_DIR);
+  test('the shipped checks load without a problem, one per kind (examples needing your systems disabled)', () => {
+    const { checks, disabled, problems } = load(PACKAGED_CHECKS_DIR);
     expect(problems).toEqual([]);
-    expect(new Set(checks.map((c) => c.def.kind))).toEqual(new Set(builtinCheckKinds().kinds()));
+    expect(new Set([...checks, ...disabled].map((c) => c.def.kind))).toEqual(new Set(builtinCheckKinds().kinds()));
+  });
+
+  test('a check with enabled: false is validated but not run', () => {
+    const dir = dirWith({ 'on.yaml': 'kind: volume\nevent_type: impression\n', 'off.yaml': 'kind: volume\nevent_type: impression\nenabled: false\n', 'bad.yaml': 'kind: volume\nevent_type: impresion\nenabled: false\n' });
+    const { checks, disabled, problems } = load(dir);
+    expect(checks.map((c) => c.def.name)).toEqual(['on']);
+    expect(disabled.map((c) => c.def.name)).toEqual(['off']);
+    expect(problems.map((p) => p.file.slice(dir.length + 1))).toEqual(['bad.yaml']);
   });
 
   test('defaults are filled and the name defaults to the file name', () => {
