@@ -35,7 +35,14 @@ export const catalogCoverageKind: CheckKind<CatalogCoverageDefinition> = {
           return {
             labels: { measure: 'distinct_items', ...labels },
             value: items.size,
-            details: { impressions, sampled: items.total, distinct_items: items.size, capped: items.capped, top_items_share: topShare },
+            details: {
+              impressions,
+              sampled: items.total,
+              distinct_items: items.size,
+              capped: items.capped,
+              top_items: top.map(([item_id, n]) => ({ item_id, share: n / items.total })),
+              top_items_share: topShare,
+            },
             evidence: topItemsEvidence(items, def.list_items),
           };
         });

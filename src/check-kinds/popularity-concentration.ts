@@ -39,6 +39,7 @@ export const popularityConcentrationKind: CheckKind<PopularityConcentrationDefin
               sampled: items.total,
               distinct_items: items.size,
               capped: items.capped,
+              top_items: top.map(([item_id, n]) => ({ item_id, share: n / items.total })),
               top_items_share: top.reduce((a, [, c]) => a + c, 0) / items.total,
               effective_items: effectiveItems(items.values()),
             },

@@ -95,7 +95,13 @@ export const slateSizeKind: CheckKind<SlateSizeDefinition> = {
           out.push({
             labels: { measure: `share_below_${def.min_size}`, ...labels },
             value: s.short / s.requests,
-            details: { requests: s.requests, short_slates: s.short, mean_size: s.sizes / s.requests, ...(w.dropped ? { requests_not_counted: w.dropped } : {}) },
+            details: {
+              requests: s.requests,
+              short_slates: s.short,
+              mean_size: s.sizes / s.requests,
+              short_slates_by_segment: Object.fromEntries(top),
+              ...(w.dropped ? { requests_not_counted: w.dropped } : {}),
+            },
             evidence: top.map(([segment, n]) => ({ name: segment, value: n, note: `${n} of ${s.short} short slates (${pct(n / s.short)})` })),
           });
         }
