@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { RecEvent } from '../events/contract';
 import { BoundedCounter } from './bounded-counter';
 import { commonCheckFields, labelsKey, streamingFields, type CheckDefinition, type CheckKind, type Observation } from './kind';
 import { pct } from './shown-items';
@@ -55,7 +54,7 @@ export const slateSizeKind: CheckKind<SlateSizeDefinition> = {
       for (const l of def.by) labels[l] = segment[l];
       return { labels, segment };
     };
-    const count = (ws: number, requestId: string, e: RecEvent & { surface?: string; model_version: string }, size: number) => {
+    const count = (ws: number, requestId: string, e: { surface?: string; model_version: string }, size: number) => {
       const w = windows.at(ws);
       const slate = w.slates.get(requestId);
       if (slate) return void (slate.size += size);
