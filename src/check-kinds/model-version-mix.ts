@@ -46,7 +46,7 @@ export const modelVersionMixKind: CheckKind<ModelVersionMixDefinition> = {
       eventTypes: [def.event_type],
       windowMs: def.window,
       add(ws, e) {
-        if (e.type !== 'impression' && e.type !== 'serving') return;
+        if ((e.type !== 'impression' && e.type !== 'serving') || e.type !== def.event_type) return;
         windows.at(ws).add(e.model_version);
       },
       close(ws) {

@@ -171,6 +171,12 @@ describe('model-version-mix', () => {
     ]);
   });
 
+  test('event_type serving: the share of requests', () => {
+    const check = streaming(modelVersionMixKind, { event_type: 'serving', min_events: 1, establish_after: 1 });
+    const obs = closeWindow(check, [serving(0, 'r1', 10, { model_version: 'v1' }), serving(0, 'r2', 10, { model_version: 'v1' }), serving(0, 'r3', 10, { model_version: 'v1.1' }), imp(0, 'r1', 'u', 'a', 0, { model_version: 'v9' })]);
+    expect(Object.fromEntries(obs.map((o) => [o.labels.model_version, o.value]))).toEqual({ v1: 2 / 3, 'v1.1': 1 / 3 });
+  });
+
   test('the summary gives the mix and the evidence leads with the version that moved most', () => {
     const check = streaming(modelVersionMixKind, { window: '15m', min_events: 1, establish_after: 1 });
     run(check, [{ v1: 10 }]);
