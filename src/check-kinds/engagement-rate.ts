@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { commonCheckFields, labelsKey, streamingFields, type CheckDefinition, type CheckKind, type Observation } from './kind';
-import { BoundedMap, WindowedState } from './windowed';
+import { ImpressionJoin, joinFields } from './impression-join';
+import { WindowedState } from './windowed';
 
 const schema = z.strictObject({
   ...commonCheckFields,
@@ -8,12 +9,12 @@ const schema = z.strictObject({
   kind: z.literal('engagement-rate'),
   /** count only these engagement actions (all when empty) */
   actions: z.array(z.string()).default([]),
-  /** split by impression labels; engagements are joined to them by request_id */
+  /** split by impression labels; engagements are joined to their impression (see `join`) */
   by: z.array(z.enum(['surface', 'model_version'])).default([]),
   /** windows with fewer impressions (per series) are not judged: too noisy */
   min_impressions: z.number().int().nonnegative().default(200),
-  /** how many recent request ids are remembered for the join */
-  join_capacity: z.number().int().positive().default(200_000),
+  /** join (request | user_item), join_capacity, join_window: how an engagement finds its impression, with `by` */
+  ...joinFields,
 });
 export type EngagementRateDefinition = z.infer<typeof schema> & CheckDefinition;
 
@@ -25,7 +26,9 @@ interface Counts {
 
 /**
  * engagement-rate is engagements ÷ impressions per window. With `by`, an engagement is credited to
- * the series of the impression with the same request_id (a bounded join: the most recent requests).
+ * the series of its impression: the one with the same request_id (join: request), or the latest
+ * showing of the same item to the same user within join_window (join: user_item). The join is
+ * bounded: only the most recent join_capacity requests or impressions are remembered.
  */
 export const engagementRateKind: CheckKind<EngagementRateDefinition> = {
   kind: 'engagement-rate',
@@ -34,7 +37,7 @@ export const engagementRateKind: CheckKind<EngagementRateDefinition> = {
   schema: schema as z.ZodType<EngagementRateDefinition>,
   create(def) {
     const actions = new Set(def.actions);
-    const requestLabels = new BoundedMap<string, Record<string, string>>(def.join_capacity);
+    const joined = new ImpressionJoin<Record<string, string>>({ mode: def.join, capacity: def.join_capacity, windowMs: def.join_window, perItem: false });
     const windows = new WindowedState(() => new Map<string, Counts>());
     const bump = (ws: number, labels: Record<string, string>, field: 'impressions' | 'engagements') => {
       const agg = windows.at(ws);
@@ -51,12 +54,12 @@ export const engagementRateKind: CheckKind<EngagementRateDefinition> = {
         if (e.type === 'impression') {
           const labels: Record<string, string> = {};
           for (const l of def.by) labels[l] = e[l] ?? 'none';
-          if (def.by.length) requestLabels.set(e.request_id, labels);
+          if (def.by.length) joined.remember(e, labels);
           bump(ws, labels, 'impressions');
         } else if (e.type === 'engagement') {
           if (actions.size && !actions.has(e.action)) return;
           if (!def.by.length) return bump(ws, {}, 'engagements');
-          const labels = e.request_id ? requestLabels.get(e.request_id) : undefined;
+          const labels = joined.find(e);
           if (labels) bump(ws, labels, 'engagements');
         }
       },

@@ -6,6 +6,11 @@ import { featureQualityKind } from './feature-quality';
 import { latencyKind } from './latency';
 import { coldStartKind } from './cold-start';
 import { freshnessKind } from './freshness';
+import { engagedRankKind } from './engaged-rank';
+import { catalogCoverageKind } from './catalog-coverage';
+import { popularityConcentrationKind } from './popularity-concentration';
+import { slateSizeKind } from './slate-size';
+import { modelVersionMixKind } from './model-version-mix';
 
 /** builtinCheckKinds lists every check kind explicitly; a test checks each has a shipped example. */
 export function builtinCheckKinds(): Registry<CheckKind<any>> {
@@ -16,5 +21,10 @@ export function builtinCheckKinds(): Registry<CheckKind<any>> {
     latencyKind,
     coldStartKind,
     freshnessKind,
+    engagedRankKind,
+    catalogCoverageKind,
+    popularityConcentrationKind,
+    slateSizeKind,
+    modelVersionMixKind,
   ]);
 }

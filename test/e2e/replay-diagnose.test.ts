@@ -47,7 +47,11 @@ describe('replay of a recorded demo day', () => {
   test('each injected fault raises its alert, in event time, and nothing else fires', () => {
     const got = firing().map((a) => `${a.check}${a.labels.surface ? `/${a.labels.surface}` : ''}${a.labels.feature ? `/${a.labels.feature}` : ''}`);
     expect(new Set(got)).toEqual(
-      new Set(['new-item-exposure', 'impressions-volume/home', 'feature-null-rate/user_item_affinity', 'engagement-rate', 'serving-latency']),
+      new Set([
+        'new-item-exposure', 'impressions-volume/home', 'feature-null-rate/user_item_affinity', 'engagement-rate', 'serving-latency',
+        // model-output checks (docs/checks-outputs.md): the feature bug, the bad model and the stale cache
+        'engaged-rank', 'popularity-concentration', 'model-version-mix', 'catalog-coverage',
+      ]),
     );
     const one = (check: string) => firing().filter((a) => a.check === check);
     expect(one('new-item-exposure').every((a) => during(a, 3, 3.5) && /item-starved-0/.test(a.summary))).toBe(true); // launched +1h, grace 2h

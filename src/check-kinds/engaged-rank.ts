@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { commonCheckFields, labelsKey, streamingFields, type CheckDefinition, type CheckKind, type Observation } from './kind';
+import { BoundedCounter } from './bounded-counter';
+import { ImpressionJoin, joinFields } from './impression-join';
+import { PositionHistogram } from './position-histogram';
+import { SeriesIndex, WindowedState } from './windowed';
+
+const schema = z
+  .strictObject({
+    ...commonCheckFields,
+    ...streamingFields,
+    kind: z.literal('engaged-rank'),
+    /** count only these engagement actions (all when empty) */
+    actions: z.array(z.string()).default([]),
+    /** one series per value of these impression labels */
+    by: z.array(z.enum(['surface', 'model_version'])).default([]),
+    /**
+     * mean: mean position (0 = top) of engaged impressions; quantile: that quantile of it;
+     * share_beyond: the share of engagements on items shown at position `k` or lower.
+     */
+    statistic: z.enum(['mean', 'quantile', 'share_beyond']).default('mean'),
+    quantile: z.number().gt(0).lt(1).default(0.9),
+    /** share_beyond counts positions ≥ k; the evidence lists items engaged there */
+    k: z.number().int().min(1).default(5),
+    /** positions at or beyond this are counted as this one (bounds memory; raise it for long feeds) */
+    max_position: z.number().int().min(1).default(1_000),
+    /** windows with fewer joined engagements (per series) are not judged: too noisy */
+    min_engagements: z.number().int().nonnegative().default(50),
+    max_series: z.number().int().positive().default(50),
+    /** how many items the evidence lists */
+    list_items: z.number().int().positive().default(5),
+    ...joinFields,
+  })
+  .refine((d) => d.k <= d.max_position, { message: 'k must not exceed max_position', path: ['k'] });
+export type EngagedRankDefinition = z.infer<typeof schema> & CheckDefinition;
+
+interface SeriesAgg {
+  labels: Record<string, string>;
+  positions: PositionHistogram;
+  /** items engaged at position ≥ k: the ones the model ranked low although users wanted them */
+  lowItems: BoundedCounter;
+}
+
+/** how many distinct low-ranked items are counted per series and window, for the evidence */
+const LOW_ITEMS_CAP = 10_000;
+
+/**
+ * engaged-rank: at which slate position the items users engaged with had been shown. Users engage
+ * with what they want wherever it is; when the model ranks well that is near the top. A model that
+ * ranks worse (a bad version, a stale cache, broken features) pushes wanted items down, so the
+ * engaged position rises before — or while — the engagement rate falls.
+ */
+export const engagedRankKind: CheckKind<EngagedRankDefinition> = {
+  kind: 'engaged-rank',
+  description: 'the slate position of engaged impressions (mean, quantile or share beyond k), optionally per surface or model version',
+  mode: 'streaming',
+  schema: schema as unknown as z.ZodType<EngagedRankDefinition>,
+  create(def) {
+    const actions = new Set(def.actions);
+    const shown = new ImpressionJoin<{ position: number; labels: Record<string, string> }>({
+      mode: def.join,
+      capacity: def.join_capacity,
+      windowMs: def.join_window,
+      perItem: true,
+    });
+    const seen = new SeriesIndex(def.max_series);
+    const windows = new WindowedState(() => new Map<string, SeriesAgg>());
+    const measure = def.statistic === 'mean' ? 'mean_position' : def.statistic === 'quantile' ? `p${Math.round(def.quantile * 1000) / 10}_position` : `share_beyond_${def.k}`;
+    return {
+      mode: 'streaming',
+      eventTypes: ['impression', 'engagement'],
+      windowMs: def.window,
+      add(ws, e) {
+        if (e.type === 'impression') {
+          const labels: Record<string, string> = {};
+          for (const l of def.by) labels[l] = e[l] ?? 'none';
+          shown.remember(e, { position: e.position, labels });
+          seen.add(labelsKey(labels), labels);
+        } else if (e.type === 'engagement') {
+          if (actions.size && !actions.has(e.action)) return;
+          const hit = shown.find(e);
+          if (!hit) return;
+          const key = labelsKey(hit.labels);
+          const agg = windows.at(ws);
+          let s = agg.get(key);
+          if (!s) {
+            if (agg.size >= def.max_series) return;
+            agg.set(key, (s = { labels: hit.labels, positions: new PositionHistogram(def.max_position), lowItems: new BoundedCounter(LOW_ITEMS_CAP) }));
+          }
+          s.positions.add(hit.position);
+          if (hit.position >= def.k) s.lowItems.add(e.item_id);
+        }
+      },
+      close(ws) {
+        const agg = windows.take(ws);
+        const out: Observation[] = [];
+        for (const [key, labels] of seen.entries()) {
+          const s = agg.get(key);
+          if (!s || s.positions.n < Math.max(1, def.min_engagements)) continue;
+          const h = s.positions;
+          const value = def.statistic === 'mean' ? h.mean() : def.statistic === 'quantile' ? h.quantile(def.quantile) : h.shareFrom(def.k);
+          const low = s.lowItems.top(def.list_items);
+          out.push({
+            labels: { measure, ...labels },
+            value,
+            details: {
+              engagements: h.n,
+              mean_position: round(h.mean()),
+              median_position: h.quantile(0.5),
+              [`share_beyond_${def.k}`]: round(h.shareFrom(def.k)),
+              low_ranked_items: low.map(([item, n]) => ({ item_id: item, engagements: n })),
+            },
+            evidence: low.map(([item, n]) => ({ name: `item=${item}`, value: n, note: `${n} engagement(s) at position ≥ ${def.k}` })),
+          });
+        }
+        return out;
+      },
+    };
+  },
+};
+
+function round(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
