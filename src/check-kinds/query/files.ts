@@ -20,7 +20,7 @@ const schema = z
     /** a glob, e.g. /data/feature-store/exports/**\/*.parquet; relative to the daemon's working directory */
     path: z.string().min(1),
     /** count: matching files; bytes: their total size; newest_age: seconds since the newest one was modified. A list gives one series per measure. */
-    measure: z.union([measureSchema, z.array(measureSchema).min(1)]).default('count'),
+    measure: z.union([measureSchema, z.array(measureSchema).min(1)], { error: `expected one of ${FILE_MEASURES.join(', ')}, or a list of them` }).default('count'),
   })
   .refine((d) => d.compare_versions === undefined, { message: 'compare_versions needs model versions, which files do not have', path: ['compare_versions'] });
 export type FilesDefinition = z.infer<typeof schema> & QueryCheckDefinition;
