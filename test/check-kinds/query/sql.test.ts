@@ -1,4 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
+import { builtinCheckKinds } from '../../../src/check-kinds';
+import { loadChecks } from '../../../src/config/load-checks';
+import { builtinDetectors } from '../../../src/detectors';
 import { sqlKind } from '../../../src/check-kinds/query/sql';
 import { freePort } from '../../notify/helpers';
 import { build, problems } from './harness';
@@ -58,6 +64,15 @@ describe('sql against PostgreSQL', () => {
       } finally {
         await rate.check.close?.();
       }
+    } finally {
+      await q.check.close?.();
+    }
+  });
+
+  test('with several statements, the last result counts', async () => {
+    const q = build(sqlKind, { dsn_env: 'RSO_TEST_DSN', query: "SET LOCAL work_mem = '8MB'; SELECT 2.5 AS value" }, env);
+    try {
+      expect(await q.check.evaluate(Date.now())).toEqual([{ labels: {}, value: 2.5 }]);
     } finally {
       await q.check.close?.();
     }
@@ -162,6 +177,19 @@ describe('sql definitions', () => {
     expect(problems(sqlKind, { dsn_env: 'postgres://u:p@db/x', query: 'SELECT 1' })).toEqual([expect.stringMatching(/^dsn_env: expected the NAME of an environment variable/)]);
     expect(problems(sqlKind, { dsn_env: 'X', query: 'SELECT 1', compare_versions: {} })).toEqual([expect.stringMatching(/^series_labels: compare_versions needs model_version/)]);
     expect(problems(sqlKind, { dsn_env: 'X', query: 'SELECT 1', series_labels: ['region'] })[0]).toMatch(/^series_labels/);
+  });
+
+  test('a password in the YAML is refused, naming the file, the line and the *_env field to use', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rso-sql-def-'));
+    try {
+      writeFileSync(join(dir, 'w.yaml'), 'kind: sql\nschedule: "* * * * *"\nhost: db\nuser: reader\npassword: s3cret\nquery: SELECT 1 AS value\n');
+      const { problems: found } = loadChecks(dir, builtinCheckKinds(), builtinDetectors());
+      expect(found).toEqual([
+        { file: join(dir, 'w.yaml'), path: '(top level) (line 5)', message: expect.stringMatching(/^"password" is not allowed here: secrets are never read from YAML; name the environment variable that holds it \(e\.g\. password_env: /) },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('the detector defaults to seasonal-zscore', () => {
