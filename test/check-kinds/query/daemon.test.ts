@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { Daemon } from '../../../src/daemon';
+import { silentLogger } from '../../../src/telemetry/logger';
 import { startDaemon, waitUntil, type Started } from '../../stack/processes';
 
 jest.setTimeout(120_000);
@@ -65,4 +67,25 @@ test('the daemon runs an enabled sql check on its schedule and exports each row 
   // logged once, however many ticks failed
   expect(daemon.output().match(/query failed \(bad_query\)/g)).toHaveLength(1);
   expect(daemon.output()).toContain(`relation "${table}_missing" does not exist`);
+});
+
+test('stopping the daemon closes each sql check\'s connection', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rso-sql-stop-'));
+  const name = `pool-${process.pid}`;
+  writeFileSync(join(dir, 'events.ndjson'), '');
+  writeFileSync(join(dir, 'recsysops.yaml'), 'sources:\n  - name: none\n    kind: ndjson\n    paths: [events.ndjson]\n');
+  const checks = join(dir, 'checks');
+  mkdirSync(checks);
+  writeFileSync(join(checks, `${name}.yaml`), 'kind: sql\nschedule: "* * * * * *"\ndsn_env: STOP_TEST_DSN\nquery: SELECT 1 AS value\n');
+  const connections = async () => (await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [`recsysops:${name}`])).rows[0].n as number;
+  // in-process, so a pool left open would stay connected (idle connections live a minute)
+  const d = Daemon.create({ configPath: join(dir, 'recsysops.yaml'), checksDir: checks, stateDir: join(dir, 'state'), metricsPort: 0, env: { STOP_TEST_DSN: DSN }, logger: silentLogger });
+  try {
+    await d.start();
+    await waitUntil('the check connected', async () => ((await connections()) === 1 ? true : undefined), 30_000, 100);
+  } finally {
+    await d.stop(1000);
+  }
+  await waitUntil('the connection is gone', async () => ((await connections()) === 0 ? true : undefined), 10_000, 50);
+  rmSync(dir, { recursive: true, force: true });
 });
