@@ -129,8 +129,4 @@ export class QueryHealth {
     this.notes = key;
     if (key) this.logger.warn(`query result: ${key}`);
   }
-
-  get failing(): QueryErrorReason | undefined {
-    return this.failingReason;
-  }
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '../../telemetry/logger';
-import { QueryError, describeError, isNetworkError } from './failure';
+import { QueryError, describeError } from './failure';
 import { readEnv } from './scheduled-query';
 
 export interface HttpAuth {
@@ -41,7 +41,7 @@ export async function httpRequest(url: string, init: { method: string; headers: 
   } catch (err) {
     const name = (err as { name?: string }).name;
     if (name === 'TimeoutError' || name === 'AbortError') throw new QueryError('timeout', `${url}: no complete answer within ${init.timeoutMs / 1000}s`);
-    if (isNetworkError(err)) throw new QueryError('unreachable', `${url}: ${describeError((err as { cause?: unknown }).cause ?? err)}`);
+    // fetch fails with "fetch failed" and the reason (ECONNREFUSED, a TLS error…) as its cause
     throw new QueryError('unreachable', `${url}: ${describeError((err as { cause?: unknown }).cause ?? err)}`);
   }
 }
