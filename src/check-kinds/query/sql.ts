@@ -110,8 +110,11 @@ export const sqlKind: CheckKind<SqlDefinition> = {
   create(def, deps) {
     const env = deps.env ?? process.env;
     let pool: Pool | undefined;
+    let closed = false;
     const open = (): Pool => {
       if (pool) return pool;
+      // a tick still running when the daemon stops must not open a pool nobody closes
+      if (closed) throw new QueryError('other', 'the check is stopped');
       const config = poolConfig(def, env);
       deps.logger.addSecrets([config.password, config.connectionString, passwordOf(config.connectionString)].filter((s): s is string => typeof s === 'string'));
       pool = new Pool(config);
@@ -133,6 +136,7 @@ export const sqlKind: CheckKind<SqlDefinition> = {
         return { rows: sqlRows(last.rows, last.fields.map((f: { name: string }) => f.name), def) };
       },
       async close() {
+        closed = true;
         const p = pool;
         pool = undefined;
         await p?.end();
