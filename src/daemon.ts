@@ -90,7 +90,7 @@ export class Daemon {
     plugins: Plugins,
   ) {
     this.stateDir = resolveStateDir(o.stateDir, config, o.env);
-    o.logger.addSecrets(secretValues([...config.sources, ...config.notifiers, config.model ?? {}], o.env));
+    o.logger.addSecrets(secretValues([...config.sources, ...config.notifiers, config.model ?? {}, ...checks.map((c) => c.def)], o.env));
     collectDefaultMetrics({ register: this.registry });
     const deps = { logger: o.logger, env: o.env, baseDir: config.baseDir, registry: this.registry };
     this.sources = config.sources.map(({ name, kind, ...rest }) => plugins.sources.get(kind).create(name, rest, deps));
@@ -109,6 +109,7 @@ export class Daemon {
       logger: o.logger,
       clock: this.live ? this.clock : undefined,
       resumable: this.sources.some((s) => s.resumable),
+      env: o.env,
     });
     new Gauge({ name: 'recsysops_config_last_reload_successful', help: 'Whether the last configuration load succeeded.', registers: [this.registry] }).set(1);
     const loaded = new Gauge({ name: 'recsysops_checks_loaded', help: 'Checks loaded, by kind.', labelNames: ['kind'], registers: [this.registry] });
@@ -180,6 +181,8 @@ export class Daemon {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     for (const t of this.tasks) await t.destroy();
+    // scheduled checks holding connections (a SQL check's pool) release them
+    await Promise.allSettled(this.pipeline.scheduled.map(({ runtime }) => runtime.close?.()));
     await Promise.allSettled(this.running);
     const left = await this.pipeline.notify.flush(flushMs);
     if (left) this.o.logger.warn('alerts not yet delivered are kept in the outbox for the next start', { alerts: left });

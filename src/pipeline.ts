@@ -33,6 +33,8 @@ export interface PipelineOptions {
    * "closed up to" window start so re-read events of closed windows are skipped (docs/kafka.md)
    */
   resumable?: boolean;
+  /** the environment checks read their secrets from (`*_env`); process.env when not given */
+  env?: Record<string, string | undefined>;
   /** retry delays of the notifiers */
   backoff?: { minDelayMs: number; maxDelayMs: number };
 }
@@ -56,7 +58,7 @@ export function assemblePipeline(o: PipelineOptions): Pipeline {
   const streaming: Array<{ check: LoadedCheck; runtime: StreamingCheck }> = [];
   const scheduled: Array<{ check: LoadedCheck; runtime: ScheduledCheck }> = [];
   for (const check of o.checks) {
-    const runtime = check.kind.create(check.def, { clock, logger: o.logger.child({ check: check.def.name }) });
+    const runtime = check.kind.create(check.def, { clock, logger: o.logger.child({ check: check.def.name }), env: o.env, registry: o.registry });
     if (runtime.mode === 'streaming') streaming.push({ check, runtime });
     else scheduled.push({ check, runtime });
   }

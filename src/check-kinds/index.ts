@@ -11,6 +11,7 @@ import { catalogCoverageKind } from './catalog-coverage';
 import { popularityConcentrationKind } from './popularity-concentration';
 import { slateSizeKind } from './slate-size';
 import { modelVersionMixKind } from './model-version-mix';
+import { queryCheckKinds } from './query';
 
 /** builtinCheckKinds lists every check kind explicitly; a test checks each has a shipped example. */
 export function builtinCheckKinds(): Registry<CheckKind<any>> {
@@ -26,5 +27,6 @@ export function builtinCheckKinds(): Registry<CheckKind<any>> {
     popularityConcentrationKind,
     slateSizeKind,
     modelVersionMixKind,
+    ...queryCheckKinds,
   ]);
 }

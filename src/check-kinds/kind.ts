@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EventType, RecEvent } from '../events/contract';
 import type { Clock } from '../clock';
 import type { Logger } from '../telemetry/logger';
+import type { Registry as PromRegistry } from 'prom-client';
 import { validate as validCron } from 'node-cron';
 import { durationSchema } from '../config/duration';
 
@@ -53,6 +54,8 @@ export interface ScheduledCheck {
   eventTypes: readonly EventType[];
   see(event: RecEvent): void;
   evaluate(now: number): Promise<Observation[]>;
+  /** close releases what the check holds open (a database pool); the daemon calls it on stop */
+  close?(): Promise<void>;
 }
 
 export type CheckRuntime = StreamingCheck | ScheduledCheck;
@@ -60,6 +63,10 @@ export type CheckRuntime = StreamingCheck | ScheduledCheck;
 export interface CheckDeps {
   clock: Clock;
   logger: Logger;
+  /** the environment secrets are read from (`*_env` fields); process.env when not given */
+  env?: Record<string, string | undefined>;
+  /** the daemon's metrics registry, for a check's own counters (e.g. query errors) */
+  registry?: PromRegistry;
 }
 
 /** Fields every check definition has, whatever its kind. */
