@@ -6,6 +6,9 @@ import { featureQualityKind } from './feature-quality';
 import { latencyKind } from './latency';
 import { coldStartKind } from './cold-start';
 import { freshnessKind } from './freshness';
+import { launchCurveKind } from './cold-start-launch-curve';
+import { newItemShareKind } from './cold-start-new-item-share';
+import { launchForecastKind } from './cold-start-launch-forecast';
 
 /** builtinCheckKinds lists every check kind explicitly; a test checks each has a shipped example. */
 export function builtinCheckKinds(): Registry<CheckKind<any>> {
@@ -16,5 +19,8 @@ export function builtinCheckKinds(): Registry<CheckKind<any>> {
     latencyKind,
     coldStartKind,
     freshnessKind,
+    launchCurveKind,
+    newItemShareKind,
+    launchForecastKind,
   ]);
 }

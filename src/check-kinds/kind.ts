@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EventType, RecEvent } from '../events/contract';
 import type { Clock } from '../clock';
 import type { Logger } from '../telemetry/logger';
+import type { ModelAdapter } from '../model/protocol';
 import { validate as validCron } from 'node-cron';
 import { durationSchema } from '../config/duration';
 
@@ -60,6 +61,8 @@ export type CheckRuntime = StreamingCheck | ScheduledCheck;
 export interface CheckDeps {
   clock: Clock;
   logger: Logger;
+  /** the model of recsysops.yaml's `model:` (as diagnose uses it), created on first call; undefined when none */
+  model?: () => ModelAdapter | undefined;
 }
 
 /** Fields every check definition has, whatever its kind. */

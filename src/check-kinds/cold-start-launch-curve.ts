@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { durationSchema, formatDuration } from '../config/duration';
+import { poissonLowerTail, quantileBand, type QuantileBand } from '../cold-start/band';
+import { comparableAge, cumulative, CurveBook, type LaunchCurve } from '../cold-start/curves';
+import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type EvidenceItem } from './kind';
+
+const HOUR = 3_600_000;
+
+const schema = z
+  .strictObject({
+    ...commonCheckFields,
+    ...streamingFields,
+    kind: z.literal('launch-curve'),
+    /** what the curve counts: impressions (exposure) or engagements */
+    measure: z.enum(['impressions', 'engagements']).default('impressions'),
+    /** width of an age bucket of the curve */
+    bucket: durationSchema.default(HOUR),
+    /** how long after launch an item is followed (curve span = horizon / bucket buckets) */
+    horizon: durationSchema.default(72 * HOUR),
+    /** past launches this recent are the reference; older curves are forgotten */
+    history: durationSchema.default(28 * 86_400_000),
+    /** at most this many curves are kept (earliest launch forgotten first) */
+    max_items: z.number().int().positive().default(2_000),
+    /** comparable past launches needed before an item is judged (quiet until then) */
+    min_launches: z.number().int().min(2).default(5),
+    /** compare with the whole stream's launches when the item's cohort has too few */
+    pool_cohorts: z.boolean().default(true),
+    /** under-exposed: below this share of the comparable launches' median at the same age… */
+    min_ratio: z.number().gt(0).lt(1).default(0.2),
+    /** …and that shortfall is this unlikely by chance (Poisson lower tail at min_ratio × median) */
+    alpha: z.number().gt(0).lt(1).default(0.001),
+    /** the band reported with each item: this quantile and 1 − it of the comparable launches */
+    band_quantile: z.number().gt(0).lt(0.5).default(0.1),
+    list_items: z.number().int().positive().default(10),
+  })
+  .refine((d) => d.bucket > 0 && d.horizon >= d.bucket, { message: 'horizon must be at least one bucket', path: ['horizon'] })
+  .refine((d) => d.horizon / d.bucket <= 2_000, { message: 'horizon / bucket must be at most 2000 buckets', path: ['bucket'] });
+export type LaunchCurveDefinition = z.infer<typeof schema> & CheckDefinition;
+
+/** UnderExposed: one judged item far below its comparable launches at the same age. */
+interface Judged {
+  item_id: string;
+  cohort: string;
+  age_ms: number;
+  value: number;
+  band: QuantileBand;
+  /** 'cohort' or 'all': which launches it was compared with */
+  compared_with: string;
+  under: boolean;
+}
+
+/**
+ * launch-curve follows each new item's cumulative exposure (or engagement) by age since launch and
+ * compares it, at the same age, with comparable earlier launches (same cohort, else all): an item
+ * far below the cohort's median is under-exposed. Its value is how many items are; the alert names
+ * them with their exposure and what comparable launches had.
+ */
+export const launchCurveKind: CheckKind<LaunchCurveDefinition> = {
+  kind: 'launch-curve',
+  description: 'new items whose exposure since launch is far below comparable launches at the same age',
+  mode: 'streaming',
+  schema: schema as unknown as z.ZodType<LaunchCurveDefinition>,
+  create(def) {
+    const book = new CurveBook(def.bucket, Math.round(def.horizon / def.bucket), def.max_items);
+    const countOn = def.measure === 'impressions' ? 'impression' : 'engagement';
+    return {
+      mode: 'streaming',
+      eventTypes: ['item', countOn],
+      windowMs: def.window,
+      add(_ws, e) {
+        if (e.type === 'item') {
+          if (e.launch_ts >= e.ts - def.horizon) book.track(e.item_id, e.launch_ts, e.cohort ?? '');
+        } else if (e.type === countOn) book.count(e.item_id, e.ts, def.measure);
+      },
+      close(_ws, we) {
+        book.forgetLaunchedBefore(we - def.history);
+        const judged = judgeAll(book, we, def);
+        const under = judged.filter((j) => j.under).sort((a, b) => a.value / (a.band.median || 1) - b.value / (b.band.median || 1) || (a.item_id < b.item_id ? -1 : 1));
+        const named = under.slice(0, def.list_items);
+        const unit = def.measure;
+        const evidence: EvidenceItem[] = named.map((j) => ({
+          name: `item=${j.item_id}`,
+          value: j.value,
+          reference: j.band.median,
+          note: `${j.value} ${unit} in its first ${formatDuration(j.age_ms)}; ${j.compared_with === 'cohort' ? `cohort ${j.cohort || '(none)'}` : 'all launches'} had ${fmt(j.band.median)} (p${pct(def.band_quantile)}–p${pct(1 - def.band_quantile)} ${fmt(j.band.low)}–${fmt(j.band.high)}, ${j.band.n} launches)`,
+        }));
+        const more = under.length > named.length ? ` and ${under.length - named.length} more` : '';
+        return [
+          {
+            labels: {},
+            value: under.length,
+            details: {
+              measure: unit,
+              new_items_judged: judged.length,
+              under_exposed_share: judged.length ? under.length / judged.length : 0,
+              under_exposed: named.map((j) => ({ item_id: j.item_id, cohort: j.cohort || undefined, age_hours: j.age_ms / HOUR, value: j.value, expected: j.band.median, band: [j.band.low, j.band.high], compared_with: j.compared_with, launches: j.band.n })),
+            },
+            evidence,
+            summary: under.length
+              ? `${under.length} new item(s) far below comparable launches at the same age (${unit}): ${named.map((j) => `${j.item_id} ${j.value} vs ${fmt(j.band.median)} in ${formatDuration(j.age_ms)}`).join(', ')}${more}`
+              : undefined,
+          },
+        ];
+      },
+    };
+  },
+};
+
+/** judgeAll compares every item still inside its curve's span with the comparable launches. */
+function judgeAll(book: CurveBook, t: number, def: LaunchCurveDefinition): Judged[] {
+  const all = [...book.values()];
+  const measure = def.measure;
+  const cum = new Map<LaunchCurve, Float64Array>(all.map((c) => [c, cumulative(c[measure])]));
+  const reached = new Map<LaunchCurve, number>(all.map((c) => [c, book.reached(c, t)]));
+  const out: Judged[] = [];
+  for (const c of all) {
+    const r = reached.get(c)!;
+    if (c.launchTs > t || r >= book.buckets) continue; // not launched yet, or past its horizon
+    const others = all.filter((o) => o !== c);
+    const pick = (refs: LaunchCurve[], label: string) => {
+      const b = comparableAge(r, refs.map((o) => reached.get(o)!), def.min_launches);
+      if (b < 0) return undefined;
+      const values = refs.filter((o) => reached.get(o)! > b).map((o) => cum.get(o)![b]);
+      return { b, band: quantileBand(values, def.band_quantile), label };
+    };
+    const ref = pick(others.filter((o) => o.cohort === c.cohort), 'cohort') ?? (def.pool_cohorts ? pick(others, 'all') : undefined);
+    if (!ref) continue; // quiet while learning: too few comparable launches
+    const value = cum.get(c)![ref.b];
+    const floor = ref.band.median * def.min_ratio;
+    const under = value < floor && poissonLowerTail(value, floor) < def.alpha;
+    out.push({ item_id: c.id, cohort: c.cohort, age_ms: (ref.b + 1) * book.bucketMs, value, band: ref.band, compared_with: ref.label, under });
+  }
+  return out;
+}
+
+function fmt(x: number): string {
+  return Number.isInteger(x) ? String(x) : x.toFixed(1);
+}
+
+function pct(q: number): string {
+  return String(Math.round(q * 100));
+}
