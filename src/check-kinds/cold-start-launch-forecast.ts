@@ -183,7 +183,7 @@ export const launchForecastKind: CheckKind<LaunchForecastDefinition> = {
             deps.logger.info('launch-forecast: announced items without attributes.features cannot be forecast (see docs/cold-start.md)', { item: waiting.find((a) => !a.features)!.id });
           }
         }
-        const m = waiting.some((a) => a.features) ? getModel() : model;
+        const m = waiting.length ? getModel() : model;
         if (m) for (const a of waiting) if (a.features) start(a, m, we);
         if (!m && !upcoming.size) return [];
 
