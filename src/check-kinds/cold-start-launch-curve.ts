@@ -63,13 +63,17 @@ export const launchCurveKind: CheckKind<LaunchCurveDefinition> = {
   create(def) {
     const book = new CurveBook(def.bucket, Math.round(def.horizon / def.bucket), def.max_items);
     const countOn = def.measure === 'impressions' ? 'impression' : 'engagement';
+    let streamStart = Infinity;
     return {
       mode: 'streaming',
       eventTypes: ['item', countOn],
       windowMs: def.window,
       add(_ws, e) {
+        if (e.ts < streamStart) streamStart = e.ts;
         if (e.type === 'item') {
-          if (e.launch_ts >= e.ts - def.horizon) book.track(e.item_id, e.launch_ts, e.cohort ?? '');
+          // a curve needs every count since launch: an item first seen well after its launch (a
+          // catalogue dump after a restart) would look under-exposed, so it is not followed
+          if (e.launch_ts >= e.ts - def.bucket && e.launch_ts >= streamStart) book.track(e.item_id, e.launch_ts, e.cohort ?? '');
         } else if (e.type === countOn) book.count(e.item_id, e.ts, def.measure);
       },
       close(_ws, we) {

@@ -168,6 +168,7 @@ export const launchForecastKind: CheckKind<LaunchForecastDefinition> = {
           announced.delete(f.item.id);
           const forecast = judge(f.item, f.ranks!);
           if (forecast.launch_ts > we) upcoming.set(f.item.id, forecast);
+          if (upcoming.size > def.max_items) upcoming.delete(upcoming.keys().next().value as string);
         }
         // 2. launched items leave the forecast (the launch curves judge them from now); one that
         // could not be forecast within `lookback` of its launch is dropped
@@ -187,7 +188,7 @@ export const launchForecastKind: CheckKind<LaunchForecastDefinition> = {
         if (m) for (const a of waiting) if (a.features) start(a, m, we);
         if (!m && !upcoming.size) return [];
 
-        const warned = [...upcoming.values()].filter((f) => f.warn).sort((a, b) => a.launch_ts - b.launch_ts || (a.item_id < b.item_id ? -1 : 1));
+        const warned = [...upcoming.values()].filter((f) => f.warn).sort((a, b) => b.miss_share - a.miss_share || a.launch_ts - b.launch_ts || (a.item_id < b.item_id ? -1 : 1));
         const named = warned.slice(0, def.list_items);
         const more = warned.length > named.length ? ` and ${warned.length - named.length} more` : '';
         const evidence: EvidenceItem[] = named.map((f) => ({

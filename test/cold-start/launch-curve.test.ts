@@ -66,3 +66,11 @@ describe('launch-curve: exposure since launch against comparable launches at the
     expect(JSON.stringify(r.error!.issues)).toContain('horizon must be at least one bucket');
   });
 });
+
+test('an item first seen long after its launch (a catalogue dump after a restart) is not followed: its early counts were never seen', () => {
+  const c = make(launchCurveKind, { window: '15m' });
+  feed(c, [...refs(6, 100), item('seen-late', T0 + 2 * H, { ts: T0 + 5 * H })]);
+  const [o] = c.close(T0 + 7.75 * H, T0 + 8 * H);
+  expect(o.value).toBe(0); // followed, it would be 0 vs 600 in 6h
+  expect(o.details).toMatchObject({ new_items_judged: 6 });
+});
