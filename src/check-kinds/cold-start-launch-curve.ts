@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { durationSchema, formatDuration } from '../config/duration';
-import { poissonLowerTail, quantileBand, type QuantileBand } from '../cold-start/band';
-import { comparableAge, cumulative, CurveBook, type LaunchCurve } from '../cold-start/curves';
+import { poissonLowerTail, quantileBandSorted, type QuantileBand } from '../cold-start/band';
+import { cumulative, CurveBook, type LaunchCurve } from '../cold-start/curves';
 import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type EvidenceItem } from './kind';
 
 const HOUR = 3_600_000;
@@ -112,29 +112,80 @@ export const launchCurveKind: CheckKind<LaunchCurveDefinition> = {
 
 /** judgeAll compares every item still inside its curve's span with the comparable launches. */
 function judgeAll(book: CurveBook, t: number, def: LaunchCurveDefinition): Judged[] {
-  const all = [...book.values()];
-  const measure = def.measure;
-  const cum = new Map<LaunchCurve, Float64Array>(all.map((c) => [c, cumulative(c[measure])]));
-  const reached = new Map<LaunchCurve, number>(all.map((c) => [c, book.reached(c, t)]));
+  const all: Launch[] = [...book.values()].map((c) => ({ c, reached: book.reached(c, t), cum: cumulative(c[def.measure]) }));
+  const cohorts = new Map<string, Launch[]>();
+  for (const l of all) {
+    const g = cohorts.get(l.c.cohort);
+    if (g) g.push(l);
+    else cohorts.set(l.c.cohort, [l]);
+  }
+  const refSets = new Map([...cohorts].map(([k, g]) => [k, new ReferenceSet(g, def.min_launches)]));
+  const pooled = new ReferenceSet(all, def.min_launches);
   const out: Judged[] = [];
-  for (const c of all) {
-    const r = reached.get(c)!;
-    if (c.launchTs > t || r >= book.buckets) continue; // not launched yet, or past its horizon
-    const others = all.filter((o) => o !== c);
-    const pick = (refs: LaunchCurve[], label: string) => {
-      const b = comparableAge(r, refs.map((o) => reached.get(o)!), def.min_launches);
-      if (b < 0) return undefined;
-      const values = refs.filter((o) => reached.get(o)! > b).map((o) => cum.get(o)![b]);
-      return { b, band: quantileBand(values, def.band_quantile), label };
+  for (const l of all) {
+    if (l.c.launchTs > t || l.reached >= book.buckets) continue; // not launched yet, or past its horizon
+    const pick = (refs: ReferenceSet, label: string) => {
+      const b = refs.comparableAge(l);
+      return b < 0 ? undefined : { b, band: refs.bandWithout(l, b, def.band_quantile), label };
     };
-    const ref = pick(others.filter((o) => o.cohort === c.cohort), 'cohort') ?? (def.pool_cohorts ? pick(others, 'all') : undefined);
+    const ref = pick(refSets.get(l.c.cohort)!, 'cohort') ?? (def.pool_cohorts ? pick(pooled, 'all') : undefined);
     if (!ref) continue; // quiet while learning: too few comparable launches
-    const value = cum.get(c)![ref.b];
+    const value = l.cum[ref.b];
     const floor = ref.band.median * def.min_ratio;
     const under = value < floor && poissonLowerTail(value, floor) < def.alpha;
-    out.push({ item_id: c.id, cohort: c.cohort, age_ms: (ref.b + 1) * book.bucketMs, value, band: ref.band, compared_with: ref.label, under });
+    out.push({ item_id: l.c.id, cohort: l.c.cohort, age_ms: (ref.b + 1) * book.bucketMs, value, band: ref.band, compared_with: ref.label, under });
   }
   return out;
+}
+
+interface Launch {
+  c: LaunchCurve;
+  reached: number;
+  cum: Float64Array;
+}
+
+/**
+ * ReferenceSet answers, for each member, "which age and which band do the *other* members give":
+ * ages sorted once and the values at each age sorted once (cached), with the member itself taken
+ * out, so judging n items costs O(n²) at worst instead of O(n² log n).
+ */
+class ReferenceSet {
+  private readonly reachedDesc: number[];
+  private readonly sortedAt = new Map<number, number[]>();
+
+  constructor(
+    private readonly members: Launch[],
+    private readonly minLaunches: number,
+  ) {
+    this.reachedDesc = members.map((m) => m.reached).sort((a, b) => b - a);
+  }
+
+  /**
+   * comparableAge: the age bucket at which to compare `self`: its latest whole bucket that at least
+   * `minLaunches` other members have also lived through, or -1 when there is none. With a long
+   * history that is its current age; early on (few older launches) it is a younger age that later
+   * launches have reached too.
+   */
+  comparableAge(self: Launch): number {
+    const k = this.minLaunches;
+    if (self.reached < 1 || this.members.length - 1 < k) return -1;
+    const L = this.reachedDesc;
+    // taking self out of the descending list shifts the k-th largest when self is among the first k
+    const kth = L.indexOf(self.reached) <= k - 1 ? L[k] : L[k - 1];
+    return Math.min(self.reached, kth) - 1;
+  }
+
+  /** bandWithout: the band of the cumulative counts at bucket b of the members (other than self) that reached it */
+  bandWithout(self: Launch, b: number, q: number): QuantileBand {
+    let sorted = this.sortedAt.get(b);
+    if (!sorted) {
+      sorted = this.members.filter((m) => m.reached > b).map((m) => m.cum[b]).sort((x, y) => x - y);
+      this.sortedAt.set(b, sorted);
+    }
+    const without = sorted.slice();
+    without.splice(without.indexOf(self.cum[b]), 1); // self has reached b: its value is there
+    return quantileBandSorted(without, q);
+  }
 }
 
 function fmt(x: number): string {

@@ -11,8 +11,13 @@ export interface QuantileBand {
 
 /** quantileBand of a non-empty sample; `q` is the low quantile (the high one is 1 − q). */
 export function quantileBand(values: readonly number[], q: number): QuantileBand {
-  const s = [...values].sort((a, b) => a - b);
-  return { low: quantileSorted(s, q), median: quantileSorted(s, 0.5), high: quantileSorted(s, 1 - q), n: s.length };
+  return quantileBandSorted([...values].sort((a, b) => a - b), q);
+}
+
+/** quantileBandSorted: the same of a sample already sorted ascending. */
+export function quantileBandSorted(s: readonly number[], q: number): QuantileBand {
+  const a = s as number[];
+  return { low: quantileSorted(a, q), median: quantileSorted(a, 0.5), high: quantileSorted(a, 1 - q), n: s.length };
 }
 
 /**

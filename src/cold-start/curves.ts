@@ -78,16 +78,3 @@ export function cumulative(a: Uint32Array): Float64Array {
   for (let i = 0; i < a.length; i++) out[i] = s += a[i];
   return out;
 }
-
-/**
- * comparableAge picks the age bucket at which to compare an item that has lived `reached` buckets
- * with reference launches that lived `refReached` buckets each: its latest bucket that at least
- * `minLaunches` references have also lived through, or -1 when there is none. With a long history
- * that is the item's current age; early on (few older launches) it is a younger age that later
- * launches have reached too.
- */
-export function comparableAge(reached: number, refReached: number[], minLaunches: number): number {
-  if (reached < 1 || refReached.length < minLaunches) return -1;
-  const sorted = [...refReached].sort((a, b) => b - a);
-  return Math.min(reached, sorted[minLaunches - 1]) - 1;
-}

@@ -1,5 +1,5 @@
 import { poissonLowerTail, quantileBand } from '../../src/cold-start/band';
-import { comparableAge, cumulative, CurveBook } from '../../src/cold-start/curves';
+import { cumulative, CurveBook } from '../../src/cold-start/curves';
 import { H, T0 } from './events';
 
 describe('quantile band and Poisson tail', () => {
@@ -37,12 +37,5 @@ describe('launch curves', () => {
     book.track('early', T0, '');
     book.track('middle', T0 + H, '');
     expect([...book.values()].map((c) => c.id).sort()).toEqual(['late', 'middle']);
-  });
-
-  test('the comparable age is the latest bucket enough other launches have lived through', () => {
-    expect(comparableAge(3, [8, 7, 6, 5, 4], 5)).toBe(2); // all lived 3 buckets: compare at the item's age
-    expect(comparableAge(6, [8, 7, 6, 5, 4], 5)).toBe(3); // only 4 buckets for the fifth: compare younger
-    expect(comparableAge(3, [8, 7, 6, 5], 5)).toBe(-1); // too few launches: quiet
-    expect(comparableAge(0, [8, 7, 6, 5, 4], 5)).toBe(-1); // the item has not lived one bucket
   });
 });

@@ -32,6 +32,15 @@ describe('launch-curve: exposure since launch against comparable launches at the
     expect(o.evidence!.map((e) => e.name)).toEqual(['item=trickle']);
   });
 
+  test('a starved item launched first is compared at the age five later launches have reached', () => {
+    const c = make(launchCurveKind, { window: '15m' });
+    const later = [1, 2, 3, 4, 5].flatMap((h) => launch(`later-${h}`, T0 + h * H, 100, 8 - h));
+    feed(c, [...launch('first', T0, 0, 8), ...later]);
+    // at +8h the later ones have lived 7, 6, 5, 4 and 3 hours: the fifth sets the age, 3h
+    const [o] = c.close(T0 + 7.75 * H, T0 + 8 * H);
+    expect(o.summary).toBe('1 new item(s) far below comparable launches at the same age (impressions): first 0 vs 300 in 3h');
+  });
+
   test('quiet while learning: with four earlier launches nothing is judged', () => {
     const c = make(launchCurveKind, { window: '15m' });
     feed(c, [...refs(4, 100), ...launch('starved', T0 + 5 * H, 0, 3)]);
