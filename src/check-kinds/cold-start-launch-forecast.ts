@@ -167,6 +167,7 @@ export const launchForecastKind: CheckKind<LaunchForecastDefinition> = {
           }
           announced.delete(f.item.id);
           const forecast = judge(f.item, f.ranks!);
+          deps.logger.debug('launch-forecast', { item: forecast.item_id, miss_share: forecast.miss_share, median_rank: forecast.median_rank, warn: forecast.warn });
           if (forecast.launch_ts > we) upcoming.set(f.item.id, forecast);
           if (upcoming.size > def.max_items) upcoming.delete(upcoming.keys().next().value as string);
         }
