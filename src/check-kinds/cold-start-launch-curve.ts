@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { durationSchema, formatDuration } from '../config/duration';
 import { poissonLowerTail, quantileBandSorted, type QuantileBand } from '../cold-start/band';
-import { cumulative, CurveBook, type LaunchCurve } from '../cold-start/curves';
+import { cumulative, CurveBook, type CurveMeasure, type LaunchCurve } from '../cold-start/curves';
 import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type EvidenceItem } from './kind';
 
 const HOUR = 3_600_000;
@@ -47,6 +47,8 @@ interface Judged {
   /** 'cohort' or 'all': which launches it was compared with */
   compared_with: string;
   under: boolean;
+  /** the other measure (engagements when judging impressions) at the same age, and the comparable median */
+  other: { value: number; expected: number };
 }
 
 /**
@@ -62,11 +64,11 @@ export const launchCurveKind: CheckKind<LaunchCurveDefinition> = {
   schema: schema as unknown as z.ZodType<LaunchCurveDefinition>,
   create(def) {
     const book = new CurveBook(def.bucket, Math.round(def.horizon / def.bucket), def.max_items);
-    const countOn = def.measure === 'impressions' ? 'impression' : 'engagement';
+    const other = otherMeasure(def.measure);
     let streamStart = Infinity;
     return {
       mode: 'streaming',
-      eventTypes: ['item', countOn],
+      eventTypes: ['item', 'impression', 'engagement'],
       windowMs: def.window,
       add(_ws, e) {
         if (e.ts < streamStart) streamStart = e.ts;
@@ -74,7 +76,8 @@ export const launchCurveKind: CheckKind<LaunchCurveDefinition> = {
           // a curve needs every count since launch: an item first seen well after its launch (a
           // catalogue dump after a restart) would look under-exposed, so it is not followed
           if (e.launch_ts >= e.ts - def.bucket && e.launch_ts >= streamStart) book.track(e.item_id, e.launch_ts, e.cohort ?? '');
-        } else if (e.type === countOn) book.count(e.item_id, e.ts, def.measure);
+        } else if (e.type === 'impression') book.count(e.item_id, e.ts, 'impressions');
+        else if (e.type === 'engagement') book.count(e.item_id, e.ts, 'engagements');
       },
       close(_ws, we) {
         book.forgetLaunchedBefore(we - def.history);
@@ -86,7 +89,7 @@ export const launchCurveKind: CheckKind<LaunchCurveDefinition> = {
           name: `item=${j.item_id}`,
           value: j.value,
           reference: j.band.median,
-          note: `${j.value} ${unit} in its first ${formatDuration(j.age_ms)}; ${j.compared_with === 'cohort' ? `cohort ${j.cohort || '(none)'}` : 'all launches'} had ${fmt(j.band.median)} (p${pct(def.band_quantile)}–p${pct(1 - def.band_quantile)} ${fmt(j.band.low)}–${fmt(j.band.high)}, ${j.band.n} launches)`,
+          note: `${j.value} ${unit} in its first ${formatDuration(j.age_ms)}; ${j.compared_with === 'cohort' ? `cohort ${j.cohort || '(none)'}` : 'all launches'} had ${fmt(j.band.median)} (p${pct(def.band_quantile)}–p${pct(1 - def.band_quantile)} ${fmt(j.band.low)}–${fmt(j.band.high)}, ${j.band.n} launches); ${j.other.value} ${other} (they had ${fmt(j.other.expected)})`,
         }));
         const more = under.length > named.length ? ` and ${under.length - named.length} more` : '';
         return [
@@ -97,7 +100,10 @@ export const launchCurveKind: CheckKind<LaunchCurveDefinition> = {
               measure: unit,
               new_items_judged: judged.length,
               under_exposed_share: judged.length ? under.length / judged.length : 0,
-              under_exposed: named.map((j) => ({ item_id: j.item_id, cohort: j.cohort || undefined, age_hours: j.age_ms / HOUR, value: j.value, expected: j.band.median, band: [j.band.low, j.band.high], compared_with: j.compared_with, launches: j.band.n })),
+              under_exposed: named.map((j) => ({
+                item_id: j.item_id, cohort: j.cohort || undefined, age_hours: j.age_ms / HOUR, value: j.value, expected: j.band.median, band: [j.band.low, j.band.high],
+                compared_with: j.compared_with, launches: j.band.n, [other]: j.other.value, [`${other}_expected`]: j.other.expected,
+              })),
             },
             evidence,
             summary: under.length
@@ -112,7 +118,7 @@ export const launchCurveKind: CheckKind<LaunchCurveDefinition> = {
 
 /** judgeAll compares every item still inside its curve's span with the comparable launches. */
 function judgeAll(book: CurveBook, t: number, def: LaunchCurveDefinition): Judged[] {
-  const all: Launch[] = [...book.values()].map((c) => ({ c, reached: book.reached(c, t), cum: cumulative(c[def.measure]) }));
+  const all: Launch[] = [...book.values()].map((c) => ({ c, reached: book.reached(c, t), cum: cumulative(c[def.measure]), cumOther: cumulative(c[otherMeasure(def.measure)]) }));
   const cohorts = new Map<string, Launch[]>();
   for (const l of all) {
     const g = cohorts.get(l.c.cohort);
@@ -126,14 +132,17 @@ function judgeAll(book: CurveBook, t: number, def: LaunchCurveDefinition): Judge
     if (l.c.launchTs > t || l.reached >= book.buckets) continue; // not launched yet, or past its horizon
     const pick = (refs: ReferenceSet, label: string) => {
       const b = refs.comparableAge(l);
-      return b < 0 ? undefined : { b, band: refs.bandWithout(l, b, def.band_quantile), label };
+      return b < 0 ? undefined : { b, band: refs.bandWithout(l, b, def.band_quantile), otherMedian: refs.bandWithout(l, b, def.band_quantile, 'cumOther').median, label };
     };
     const ref = pick(refSets.get(l.c.cohort)!, 'cohort') ?? (def.pool_cohorts ? pick(pooled, 'all') : undefined);
     if (!ref) continue; // quiet while learning: too few comparable launches
     const value = l.cum[ref.b];
     const floor = ref.band.median * def.min_ratio;
     const under = value < floor && poissonLowerTail(value, floor) < def.alpha;
-    out.push({ item_id: l.c.id, cohort: l.c.cohort, age_ms: (ref.b + 1) * book.bucketMs, value, band: ref.band, compared_with: ref.label, under });
+    out.push({
+      item_id: l.c.id, cohort: l.c.cohort, age_ms: (ref.b + 1) * book.bucketMs, value, band: ref.band, compared_with: ref.label, under,
+      other: { value: l.cumOther[ref.b], expected: ref.otherMedian },
+    });
   }
   return out;
 }
@@ -141,7 +150,13 @@ function judgeAll(book: CurveBook, t: number, def: LaunchCurveDefinition): Judge
 interface Launch {
   c: LaunchCurve;
   reached: number;
+  /** cumulative counts of the judged measure, and of the other one */
   cum: Float64Array;
+  cumOther: Float64Array;
+}
+
+function otherMeasure(m: CurveMeasure): CurveMeasure {
+  return m === 'impressions' ? 'engagements' : 'impressions';
 }
 
 /**
@@ -151,7 +166,7 @@ interface Launch {
  */
 class ReferenceSet {
   private readonly reachedDesc: number[];
-  private readonly sortedAt = new Map<number, number[]>();
+  private readonly sortedAt = new Map<string, number[]>();
 
   constructor(
     private readonly members: Launch[],
@@ -176,14 +191,14 @@ class ReferenceSet {
   }
 
   /** bandWithout: the band of the cumulative counts at bucket b of the members (other than self) that reached it */
-  bandWithout(self: Launch, b: number, q: number): QuantileBand {
-    let sorted = this.sortedAt.get(b);
+  bandWithout(self: Launch, b: number, q: number, of: 'cum' | 'cumOther' = 'cum'): QuantileBand {
+    let sorted = this.sortedAt.get(`${of}@${b}`);
     if (!sorted) {
-      sorted = this.members.filter((m) => m.reached > b).map((m) => m.cum[b]).sort((x, y) => x - y);
-      this.sortedAt.set(b, sorted);
+      sorted = this.members.filter((m) => m.reached > b).map((m) => m[of][b]).sort((x, y) => x - y);
+      this.sortedAt.set(`${of}@${b}`, sorted);
     }
     const without = sorted.slice();
-    without.splice(without.indexOf(self.cum[b]), 1); // self has reached b: its value is there
+    without.splice(without.indexOf(self[of][b]), 1); // self has reached b: its value is there
     return quantileBandSorted(without, q);
   }
 }

@@ -1,6 +1,6 @@
 import { launchCurveKind } from '../../src/check-kinds/cold-start-launch-curve';
 import type { ItemEvent } from '../../src/events/contract';
-import { feed, H, imp, item, make, T0 } from './events';
+import { eng, feed, H, imp, item, M, make, T0 } from './events';
 
 /** launch: an item event and `perHour` impressions in each of its first `hours` hours, evenly spaced. */
 function launch(id: string, at: number, perHour: number, hours: number, o: Partial<ItemEvent> = {}) {
@@ -14,12 +14,13 @@ const refs = (n: number, perHour: number, cohort?: string) => Array.from({ lengt
 describe('launch-curve: exposure since launch against comparable launches at the same age', () => {
   test('an item with no impressions while five earlier launches had 100 an hour is named with their band', () => {
     const c = make(launchCurveKind, { window: '15m' });
-    feed(c, [...refs(5, 100), ...launch('starved', T0 + 5 * H, 0, 3)]);
+    const engagements = Array.from({ length: 5 }, (_, i) => Array.from({ length: 80 }, (_, k) => eng(`ref-${i}`, T0 + k * 6 * M))).flat(); // 10 an hour
+    feed(c, [...refs(5, 100), ...engagements, ...launch('starved', T0 + 5 * H, 0, 3)]);
     const [o] = c.close(T0 + 7.75 * H, T0 + 8 * H);
     expect(o.value).toBe(1);
     expect(o.summary).toBe('1 new item(s) far below comparable launches at the same age (impressions): starved 0 vs 300 in 3h');
     expect(o.evidence).toEqual([
-      { name: 'item=starved', value: 0, reference: 300, note: '0 impressions in its first 3h; cohort (none) had 300 (p10–p90 300–300, 5 launches)' },
+      { name: 'item=starved', value: 0, reference: 300, note: '0 impressions in its first 3h; cohort (none) had 300 (p10–p90 300–300, 5 launches); 0 engagements (they had 30)' },
     ]);
     expect(o.details).toMatchObject({ new_items_judged: 6, under_exposed_share: 1 / 6 });
   });
