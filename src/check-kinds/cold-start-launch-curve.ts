@@ -25,12 +25,12 @@ const schema = z
     min_launches: z.number().int().min(2).default(5),
     /** compare with the whole stream's launches when the item's cohort has too few */
     pool_cohorts: z.boolean().default(true),
-    /** under-exposed: below this share of the comparable launches' median at the same age… */
-    min_ratio: z.number().gt(0).lt(1).default(0.2),
-    /** …and that shortfall is this unlikely by chance (Poisson lower tail at min_ratio × median) */
-    alpha: z.number().gt(0).lt(1).default(0.001),
-    /** the band reported with each item: this quantile and 1 − it of the comparable launches */
+    /** the band of comparable launches at the same age: this quantile (its low edge) and 1 − it */
     band_quantile: z.number().gt(0).lt(0.5).default(0.1),
+    /** under-exposed: below this fraction of the band's low edge… */
+    min_ratio: z.number().gt(0).lt(1).default(0.2),
+    /** …and that shortfall is this unlikely by chance (Poisson lower tail at min_ratio × low edge) */
+    alpha: z.number().gt(0).lt(1).default(0.001),
     list_items: z.number().int().positive().default(10),
   })
   .refine((d) => d.bucket > 0 && d.horizon >= d.bucket, { message: 'horizon must be at least one bucket', path: ['horizon'] })
@@ -66,6 +66,8 @@ export const launchCurveKind: CheckKind<LaunchCurveDefinition> = {
     const book = new CurveBook(def.bucket, Math.round(def.horizon / def.bucket), def.max_items);
     const other = otherMeasure(def.measure);
     let streamStart = Infinity;
+    /** items found under-exposed: not a norm to compare others with */
+    const flagged = new Set<string>();
     return {
       mode: 'streaming',
       eventTypes: ['item', 'impression', 'engagement'],
@@ -81,7 +83,9 @@ export const launchCurveKind: CheckKind<LaunchCurveDefinition> = {
       },
       close(_ws, we) {
         book.forgetLaunchedBefore(we - def.history);
-        const judged = judgeAll(book, we, def);
+        const judged = judgeAll(book, we, def, flagged);
+        for (const j of judged) if (j.under) flagged.add(j.item_id);
+        for (const id of flagged) if (!book.has(id)) flagged.delete(id);
         const under = judged.filter((j) => j.under).sort((a, b) => a.value / (a.band.median || 1) - b.value / (b.band.median || 1) || (a.item_id < b.item_id ? -1 : 1));
         const named = under.slice(0, def.list_items);
         const unit = def.measure;
@@ -117,16 +121,17 @@ export const launchCurveKind: CheckKind<LaunchCurveDefinition> = {
 };
 
 /** judgeAll compares every item still inside its curve's span with the comparable launches. */
-function judgeAll(book: CurveBook, t: number, def: LaunchCurveDefinition): Judged[] {
+function judgeAll(book: CurveBook, t: number, def: LaunchCurveDefinition, flagged: ReadonlySet<string>): Judged[] {
   const all: Launch[] = [...book.values()].map((c) => ({ c, reached: book.reached(c, t), cum: cumulative(c[def.measure]), cumOther: cumulative(c[otherMeasure(def.measure)]) }));
   const cohorts = new Map<string, Launch[]>();
-  for (const l of all) {
+  const norm = all.filter((l) => !flagged.has(l.c.id));
+  for (const l of norm) {
     const g = cohorts.get(l.c.cohort);
     if (g) g.push(l);
     else cohorts.set(l.c.cohort, [l]);
   }
   const refSets = new Map([...cohorts].map(([k, g]) => [k, new ReferenceSet(g, def.min_launches)]));
-  const pooled = new ReferenceSet(all, def.min_launches);
+  const pooled = new ReferenceSet(norm, def.min_launches);
   const out: Judged[] = [];
   for (const l of all) {
     if (l.c.launchTs > t || l.reached >= book.buckets) continue; // not launched yet, or past its horizon
@@ -134,10 +139,11 @@ function judgeAll(book: CurveBook, t: number, def: LaunchCurveDefinition): Judge
       const b = refs.comparableAge(l);
       return b < 0 ? undefined : { b, band: refs.bandWithout(l, b, def.band_quantile), otherMedian: refs.bandWithout(l, b, def.band_quantile, 'cumOther').median, label };
     };
-    const ref = pick(refSets.get(l.c.cohort)!, 'cohort') ?? (def.pool_cohorts ? pick(pooled, 'all') : undefined);
+    const cohort = refSets.get(l.c.cohort);
+    const ref = (cohort && pick(cohort, 'cohort')) ?? (def.pool_cohorts ? pick(pooled, 'all') : undefined);
     if (!ref) continue; // quiet while learning: too few comparable launches
     const value = l.cum[ref.b];
-    const floor = ref.band.median * def.min_ratio;
+    const floor = ref.band.low * def.min_ratio;
     const under = value < floor && poissonLowerTail(value, floor) < def.alpha;
     out.push({
       item_id: l.c.id, cohort: l.c.cohort, age_ms: (ref.b + 1) * book.bucketMs, value, band: ref.band, compared_with: ref.label, under,
@@ -167,12 +173,14 @@ function otherMeasure(m: CurveMeasure): CurveMeasure {
 class ReferenceSet {
   private readonly reachedDesc: number[];
   private readonly sortedAt = new Map<string, number[]>();
+  private readonly ids: Set<Launch>;
 
   constructor(
     private readonly members: Launch[],
     private readonly minLaunches: number,
   ) {
     this.reachedDesc = members.map((m) => m.reached).sort((a, b) => b - a);
+    this.ids = new Set(members);
   }
 
   /**
@@ -183,10 +191,11 @@ class ReferenceSet {
    */
   comparableAge(self: Launch): number {
     const k = this.minLaunches;
-    if (self.reached < 1 || this.members.length - 1 < k) return -1;
+    const member = this.ids.has(self);
+    if (self.reached < 1 || this.members.length - (member ? 1 : 0) < k) return -1;
     const L = this.reachedDesc;
     // taking self out of the descending list shifts the k-th largest when self is among the first k
-    const kth = L.indexOf(self.reached) <= k - 1 ? L[k] : L[k - 1];
+    const kth = member && L.indexOf(self.reached) <= k - 1 ? L[k] : L[k - 1];
     return Math.min(self.reached, kth) - 1;
   }
 
@@ -198,7 +207,7 @@ class ReferenceSet {
       this.sortedAt.set(`${of}@${b}`, sorted);
     }
     const without = sorted.slice();
-    without.splice(without.indexOf(self[of][b]), 1); // self has reached b: its value is there
+    if (this.ids.has(self)) without.splice(without.indexOf(self[of][b]), 1); // self has reached b: its value is there
     return quantileBandSorted(without, q);
   }
 }

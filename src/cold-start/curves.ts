@@ -52,6 +52,10 @@ export class CurveBook {
     for (const [id, c] of this.curves) if (c.launchTs < t) this.curves.delete(id);
   }
 
+  has(id: string): boolean {
+    return this.curves.has(id);
+  }
+
   forget(id: string): void {
     this.curves.delete(id);
   }

@@ -25,12 +25,14 @@ describe('launch-curve: exposure since launch against comparable launches at the
     expect(o.details).toMatchObject({ new_items_judged: 6, under_exposed_share: 1 / 6 });
   });
 
-  test('a trickle far below the cohort is under-exposed; half of it is not', () => {
-    const c = make(launchCurveKind, { window: '15m' });
-    feed(c, [...refs(5, 100), ...launch('trickle', T0 + 5 * H, 10, 3), ...launch('half', T0 + 5 * H, 50, 3)]);
-    const [o] = c.close(T0 + 7.75 * H, T0 + 8 * H);
-    expect(o.value).toBe(1); // 30 < 20% of 300 and P(X ≤ 30 | 60) < 0.001; 150 is not below 60
-    expect(o.evidence!.map((e) => e.name)).toEqual(['item=trickle']);
+  test('a trickle far below the band of the cohort is under-exposed; half of it is not', () => {
+    const trickle = make(launchCurveKind, { window: '15m' });
+    feed(trickle, [...refs(5, 100), ...launch('trickle', T0 + 5 * H, 10, 3)]);
+    // 30 < 0.2 × the band's low edge 300, and P(X ≤ 30 | 60) ≈ 7e-5 < 0.001
+    expect(trickle.close(T0 + 7.75 * H, T0 + 8 * H)[0].evidence!.map((e) => e.name)).toEqual(['item=trickle']);
+    const half = make(launchCurveKind, { window: '15m' });
+    feed(half, [...refs(5, 100), ...launch('half', T0 + 5 * H, 50, 3)]);
+    expect(half.close(T0 + 7.75 * H, T0 + 8 * H)[0].value).toBe(0); // 150 is not below 60
   });
 
   test('a starved item launched first is compared at the age five later launches have reached', () => {
@@ -54,13 +56,13 @@ describe('launch-curve: exposure since launch against comparable launches at the
     const c = make(launchCurveKind, { window: '15m' });
     // kids titles get 50 an hour, drama 1000: a kids launch at 50 an hour is normal for kids
     feed(c, [...refs(5, 1000, 'drama'), ...refs(5, 50, 'kids'), ...launch('new-kids', T0 + 5 * H, 50, 3, { cohort: 'kids' })]);
-    expect(c.close(T0 + 7.75 * H, T0 + 8 * H)[0].value).toBe(0);
+    expect(c.close(T0 + 7.75 * H, T0 + 8 * H)[0].value).toBe(0); // 150 vs kids' band 150–150: fine
 
     const pooled = make(launchCurveKind, { window: '15m' });
-    feed(pooled, [...refs(5, 1000, 'drama'), ...refs(4, 50, 'kids'), ...launch('new-kids', T0 + 5 * H, 50, 3, { cohort: 'kids' })]);
+    feed(pooled, [...refs(9, 1000, 'drama'), ...refs(1, 50, 'kids'), ...launch('new-kids', T0 + 5 * H, 50, 3, { cohort: 'kids' })]);
     const [o] = pooled.close(T0 + 7.75 * H, T0 + 8 * H);
-    expect(o.evidence!.map((e) => e.name)).toContain('item=new-kids');
-    expect(o.evidence!.find((e) => e.name === 'item=new-kids')!.note).toContain('all launches had');
+    // one kids launch is too few: against all ten, p10 = 150 + 0.9 × (3000 − 150) = 2715, and 150 < 0.2 × 2715
+    expect(o.evidence!.find((e) => e.name === 'item=new-kids')!.note).toContain('all launches had 3000 (p10–p90 2715–3000, 10 launches)');
   });
 
   test('engagements can be the measure', () => {
