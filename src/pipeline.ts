@@ -17,6 +17,7 @@ import { createWindowMetrics } from './window/metrics';
 import { WindowProgress } from './window/progress';
 import { NotifyPipeline } from './notify/pipeline';
 import { createNotifyMetrics } from './notify/metrics';
+import { configuredModel } from './cold-start/model-access';
 
 export interface PipelineOptions {
   checks: LoadedCheck[];
@@ -57,8 +58,9 @@ export function assemblePipeline(o: PipelineOptions): Pipeline {
   const clock = o.clock ?? (() => 0);
   const streaming: Array<{ check: LoadedCheck; runtime: StreamingCheck }> = [];
   const scheduled: Array<{ check: LoadedCheck; runtime: ScheduledCheck }> = [];
+  const model = configuredModel(o.config, o.plugins.models);
   for (const check of o.checks) {
-    const runtime = check.kind.create(check.def, { clock, logger: o.logger.child({ check: check.def.name }), env: o.env, registry: o.registry });
+    const runtime = check.kind.create(check.def, { clock, logger: o.logger.child({ check: check.def.name }), env: o.env, registry: o.registry, model });
     if (runtime.mode === 'streaming') streaming.push({ check, runtime });
     else scheduled.push({ check, runtime });
   }

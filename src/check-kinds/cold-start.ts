@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationSchema, formatDuration } from '../config/duration';
-import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind } from './kind';
+import { LaunchBook } from '../cold-start/launches';
+import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type EvidenceItem } from './kind';
 
 const schema = z.strictObject({
   ...commonCheckFields,
@@ -10,22 +11,19 @@ const schema = z.strictObject({
   grace: durationSchema.default(2 * 3_600_000),
   /** items launched longer ago than this are no longer new */
   max_age: durationSchema.default(7 * 86_400_000),
-  /** at most this many new items are tracked at once (oldest launch forgotten first) */
+  /** at most this many new items are tracked at once (earliest launch forgotten first) */
   max_items: z.number().int().positive().default(10_000),
   /** how many item ids an alert lists */
   list_items: z.number().int().positive().default(10),
 });
 export type ColdStartDefinition = z.infer<typeof schema> & CheckDefinition;
 
-interface NewItem {
-  launchTs: number;
-  cohort?: string;
-  impressions: number;
-}
-
 /**
  * cold-start watches items launched recently (from `item` events): its value is how many of them
  * have had no impression `grace` after launch. The alert names them.
+ *
+ * An item launched before the check saw its first event is judged `grace` after that first event
+ * instead: impressions from before the daemon started were never seen, so they cannot be missing.
  */
 export const coldStartKind: CheckKind<ColdStartDefinition> = {
   kind: 'cold-start',
@@ -33,44 +31,46 @@ export const coldStartKind: CheckKind<ColdStartDefinition> = {
   mode: 'streaming',
   schema: schema as z.ZodType<ColdStartDefinition>,
   create(def) {
-    const items = new Map<string, NewItem>();
+    const book = new LaunchBook(def.max_age, def.max_items);
+    const impressions = new Map<string, number>();
+    let streamStart = Infinity;
     return {
       mode: 'streaming',
       eventTypes: ['item', 'impression'],
       windowMs: def.window,
       add(_ws, e) {
-        if (e.type === 'item') {
-          const prev = items.get(e.item_id);
-          items.set(e.item_id, { launchTs: e.launch_ts, cohort: e.cohort, impressions: prev?.impressions ?? 0 });
-          if (items.size > def.max_items) items.delete(items.keys().next().value as string);
-        } else if (e.type === 'impression') {
-          const item = items.get(e.item_id);
-          if (item) item.impressions++;
-        }
+        if (e.ts < streamStart) streamStart = e.ts;
+        if (e.type === 'item') book.note(e);
+        else if (e.type === 'impression' && book.get(e.item_id)) impressions.set(e.item_id, (impressions.get(e.item_id) ?? 0) + 1);
       },
       close(_ws, we) {
-        const starving: Array<{ item_id: string; launched: string; cohort?: string }> = [];
+        for (const gone of book.forgetBefore(we - def.max_age)) impressions.delete(gone.id);
+        const starving: Array<{ item_id: string; launched: string; cohort?: string; unseen_for_ms: number }> = [];
         let watched = 0;
-        for (const [id, item] of items) {
-          if (item.launchTs < we - def.max_age) {
-            items.delete(id);
-            continue;
-          }
+        for (const item of book.values()) {
           if (item.launchTs > we) continue; // announced, not launched yet
           watched++;
-          if (item.impressions === 0 && item.launchTs + def.grace <= we) {
-            starving.push({ item_id: id, launched: new Date(item.launchTs).toISOString(), cohort: item.cohort });
+          const since = Math.max(item.launchTs, streamStart);
+          if (!impressions.get(item.id) && since + def.grace <= we) {
+            starving.push({ item_id: item.id, launched: new Date(item.launchTs).toISOString(), cohort: item.cohort || undefined, unseen_for_ms: we - since });
           }
         }
-        const named = starving.slice(0, def.list_items).map((s) => s.item_id);
+        starving.sort((a, b) => b.unseen_for_ms - a.unseen_for_ms || (a.item_id < b.item_id ? -1 : 1));
+        const named = starving.slice(0, def.list_items);
         const more = starving.length > named.length ? ` and ${starving.length - named.length} more` : '';
+        const evidence: EvidenceItem[] = named.map((s) => ({
+          name: `item=${s.item_id}`,
+          value: 0,
+          note: `no impression in ${formatDuration(Math.round(s.unseen_for_ms / 60_000) * 60_000)} since launch${s.cohort ? ` (cohort ${s.cohort})` : ''}`,
+        }));
         return [
           {
             labels: {},
             value: starving.length,
-            details: { starving_items: starving.slice(0, def.list_items), new_items_watched: watched },
+            details: { starving_items: named, new_items_watched: watched },
+            evidence,
             summary: starving.length
-              ? `${starving.length} new item(s) without any impression ${formatDuration(def.grace)} after launch: ${named.join(', ')}${more}`
+              ? `${starving.length} new item(s) without any impression ${formatDuration(def.grace)} after launch: ${named.map((s) => s.item_id).join(', ')}${more}`
               : undefined,
           },
         ];

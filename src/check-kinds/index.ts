@@ -12,6 +12,9 @@ import { popularityConcentrationKind } from './popularity-concentration';
 import { slateSizeKind } from './slate-size';
 import { modelVersionMixKind } from './model-version-mix';
 import { queryCheckKinds } from './query';
+import { launchCurveKind } from './cold-start-launch-curve';
+import { newItemShareKind } from './cold-start-new-item-share';
+import { launchForecastKind } from './cold-start-launch-forecast';
 
 /** builtinCheckKinds lists every check kind explicitly; a test checks each has a shipped example. */
 export function builtinCheckKinds(): Registry<CheckKind<any>> {
@@ -28,5 +31,8 @@ export function builtinCheckKinds(): Registry<CheckKind<any>> {
     slateSizeKind,
     modelVersionMixKind,
     ...queryCheckKinds,
+    launchCurveKind,
+    newItemShareKind,
+    launchForecastKind,
   ]);
 }

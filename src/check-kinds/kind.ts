@@ -3,6 +3,7 @@ import type { EventType, RecEvent } from '../events/contract';
 import type { Clock } from '../clock';
 import type { Logger } from '../telemetry/logger';
 import type { Registry as PromRegistry } from 'prom-client';
+import type { ModelAdapter } from '../model/protocol';
 import { validate as validCron } from 'node-cron';
 import { durationSchema } from '../config/duration';
 
@@ -67,6 +68,8 @@ export interface CheckDeps {
   env?: Record<string, string | undefined>;
   /** the daemon's metrics registry, for a check's own counters (e.g. query errors) */
   registry?: PromRegistry;
+  /** the model of recsysops.yaml's `model:` (as diagnose uses it), created on first call; undefined when none */
+  model?: () => ModelAdapter | undefined;
 }
 
 /** Fields every check definition has, whatever its kind. */

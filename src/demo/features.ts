@@ -37,3 +37,23 @@ export function candidateFeatures(catalog: Catalog, user: DemoUser, item: DemoIt
   };
   return f;
 }
+
+/**
+ * itemFeaturesAtLaunch: the item-level features the feature store will serve for an item at its
+ * launch (no user-item features: those need a user). The demo's item events carry them as
+ * `attributes.features`, which is what `launch-forecast` scores before the launch. A starved
+ * item's broken age is already there: the bug is in the feature store, not in serving.
+ */
+export function itemFeaturesAtLaunch(item: DemoItem): Features {
+  const launch = item.origin === 'starved' ? item.launchTs + YEAR : item.launchTs;
+  const v = item.vec;
+  return {
+    item_popularity: item.origin === 'catalog' ? item.basePopularity : 0,
+    item_age_hours: round((item.launchTs - launch) / HOUR, 2),
+    item_emb_0: v[0],
+    item_emb_1: v[1],
+    item_emb_2: v[2],
+    item_emb_3: v[3],
+    genre: item.genre,
+  };
+}

@@ -1,6 +1,7 @@
 import type { ItemEvent } from '../events/contract';
 import type { Catalog, DemoItem } from './catalog';
 import type { FaultTimeline } from './faults';
+import { itemFeaturesAtLaunch } from './features';
 import { rngFor } from './random';
 
 const HOUR = 3_600_000;
@@ -9,6 +10,8 @@ const TAG_LAUNCH = 21;
 export const FRESH_MS = 48 * HOUR;
 /** the longest an item is announced ahead of its launch */
 const MAX_LEAD_MS = 6 * HOUR;
+/** a starved item is announced this long ahead (unless that is before the world starts) */
+const STARVED_LEAD_MS = 4 * HOUR;
 
 /**
  * Launches: the items released after the world starts. The k-th new item launches at a jittered
@@ -70,16 +73,17 @@ export class Launches {
       const ts = this.announceTs(k);
       if (ts >= from && ts < to) out.push(itemEvent(this.item(k), ts));
     }
-    for (const f of this.timeline.occurrences(from, to, 'starved-item')) {
-      if (f.itemId && f.startsAt >= from && f.startsAt < to) {
-        out.push(itemEvent(this.catalog.launchedItem(f.itemId, f.startsAt, 'starved'), f.startsAt));
+    for (const f of this.timeline.occurrences(from, to + STARVED_LEAD_MS, 'starved-item')) {
+      const ts = f.startsAt - STARVED_LEAD_MS >= this.startTime ? f.startsAt - STARVED_LEAD_MS : f.startsAt;
+      if (f.itemId && ts >= from && ts < to) {
+        out.push(itemEvent(this.catalog.launchedItem(f.itemId, f.startsAt, 'starved'), ts));
       }
     }
     return out;
   }
 }
 
-/** itemEvent: the catalogue record of an item (cohort = genre). */
+/** itemEvent: the catalogue record of an item (cohort = genre; the model's item features at launch). */
 export function itemEvent(item: DemoItem, ts: number): ItemEvent {
   return {
     type: 'item',
@@ -87,6 +91,6 @@ export function itemEvent(item: DemoItem, ts: number): ItemEvent {
     item_id: item.id,
     launch_ts: item.launchTs,
     cohort: item.genre,
-    attributes: { genre: item.genre },
+    attributes: { genre: item.genre, features: itemFeaturesAtLaunch(item) },
   };
 }
