@@ -4,6 +4,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../telemetry/logger';
 import { validate as validCron } from 'node-cron';
 import { durationSchema } from '../config/duration';
+import { muteSchema, type MuteWindow } from '../alerting/mute';
 
 /** The label names a check may group by; fixed so every exported series has the same label set. */
 export const SERIES_LABELS = ['surface', 'model_version', 'event_type', 'feature', 'measure', 'cohort', 'action'] as const;
@@ -86,6 +87,8 @@ export const commonCheckFields = {
     .default({}),
   /** checks whose alerts explain this one's (for inhibition, later) */
   depends_on: z.array(z.string()).default([]),
+  /** mute windows (maintenance, holidays): values still exported, not learned, no alert (docs/alerts.md) */
+  mute: muteSchema,
 };
 
 export const streamingFields = {
@@ -119,6 +122,7 @@ export interface CheckDefinition {
   labels: Record<string, string>;
   annotations: { summary?: string; runbook_url?: string; dashboard_url?: string };
   depends_on: string[];
+  mute: MuteWindow[];
 }
 
 /** labelsKey serialises labels in a stable order, to key series and alerts. */
