@@ -42,6 +42,8 @@ export interface AlertExplanation {
    * baseline above excludes the incident's windows; null when none were held out
    */
   baseline_excludes: { since: string; values: number } | null;
+  /** the hygiene rule in words: while this alert is active its series' values are not learned */
+  hygiene: string;
   /** the above in one paragraph, for receivers that show plain text */
   text: string;
 }

@@ -7,6 +7,9 @@ import type { ExpectedBand } from '../detectors/detector';
 /** TOP_EVIDENCE: contributors an alert lists; more belong in the issue's details, not a page. */
 export const TOP_EVIDENCE = 5;
 
+/** HYGIENE: the baseline rule every alert states, so nobody wonders whether the incident became normal. */
+export const HYGIENE = 'While this alert is pending or firing, the series is judged but not learned, so the baseline keeps excluding the incident.';
+
 export interface ExplainInput {
   value: number;
   expected: ExpectedBand | null;
@@ -31,10 +34,11 @@ export function explain(i: ExplainInput): AlertExplanation {
   ];
   if (excludes) {
     parts.push(
-      `The baseline excludes this incident: ${excludes.values} value${excludes.values === 1 ? '' : 's'} since ${excludes.since} were judged but not learned.`,
+      `The baseline excludes this incident: ${excludes.values} value${excludes.values === 1 ? '' : 's'} since ${excludes.since} ${excludes.values === 1 ? 'was' : 'were'} judged but not learned.`,
     );
   }
-  return { detector: i.detector, basis: i.basis, baseline_excludes: excludes, text: parts.join(' ') };
+  parts.push(HYGIENE);
+  return { detector: i.detector, basis: i.basis, baseline_excludes: excludes, hygiene: HYGIENE, text: parts.join(' ') };
 }
 
 /** topEvidence: the first TOP_EVIDENCE contributors, as the check ordered them (most anomalous first). */

@@ -29,7 +29,7 @@ export function formatConsoleLine(a: AlertRecord, color: boolean): string {
     `${head} ${a.severity} ${paint(ANSI.bold, series)} value=${formatValue(a.value)} expected ${formatBand(a.expected)}` +
     ` · issue ${a.issue_id} · ${paint(ANSI.dim, diagnoseCommand(a))}`;
   // A firing alert explains itself on indented lines below: how the band was computed, where to look.
-  if (a.status !== 'firing') return line;
+  if (a.status !== 'firing' || (!a.explanation && !a.evidence?.length)) return line;
   const more: string[] = [];
   if (howComputed(a)) more.push(`band: ${oneLine(howComputed(a), 400)}`);
   if (hygieneNote(a)) more.push(hygieneNote(a));
