@@ -84,7 +84,8 @@ export class Evaluator {
     });
     // While muted the alerts keep their state: nothing fires, resolves or notifies.
     const changes = [...marked, ...(mute ? [] : this.d.alerts.evaluate(def.name, ruleOf(check), verdicts, at))];
-    for (const change of changes) await this.apply(check, change, judged.get(change.instance.fingerprint), at, window);
+    // A false-alarm resolution is explained by the judgement behind the alert, not by this evaluation.
+    for (const change of changes) await this.apply(check, change, marked.includes(change) ? undefined : judged.get(change.instance.fingerprint), at, window);
     // Status after the state machine moved: 0 ok, 1 pending, 2 firing, 3 muted, -1 learning.
     for (const v of verdicts) {
       const a = this.d.alerts.get(fingerprint(def.name, v.labels));
@@ -165,7 +166,8 @@ export class Evaluator {
       value: a.value,
       expected: a.expected,
       detector: { kind: def.detector.kind, params: check.detectorParams },
-      basis: judged?.result.basis ?? '',
+      // after a restart the judgement behind an alert is gone; its issue still says how the band was built
+      basis: judged?.result.basis ?? this.issueBaseline(a.issueId),
       heldOut: held?.length ? { since: held[0].t, values: held.length } : null,
     });
     const evidence = topEvidence(judged?.obs.evidence);
@@ -206,6 +208,15 @@ export class Evaluator {
         ...(falseAlarm ? { false_alarm: falseAlarm } : {}),
       },
     ]);
+  }
+
+  private issueBaseline(id: string | undefined): string {
+    if (!id) return '';
+    try {
+      return this.d.issues.get(id).evidence.baseline;
+    } catch {
+      return '';
+    }
   }
 
   private forget(fp: string): void {
