@@ -11,7 +11,7 @@ import { formatEvidence } from '../alerting/format';
 /** issuesListCommand prints a table (or JSON lines) of the issues, newest first. */
 export async function issuesListCommand(opts: { state?: string; json?: boolean; status?: string }): Promise<void> {
   if (opts.status && !(ISSUE_STATUSES as readonly string[]).includes(opts.status)) {
-    throw new UsageError(`--status must be ${ISSUE_STATUSES.join(', ')}, not "${opts.status}"`);
+    throw new UsageError(`--status must be ${ISSUE_STATUSES.slice(0, -1).join(', ')} or ${ISSUE_STATUSES[ISSUE_STATUSES.length - 1]}, not "${opts.status}"`);
   }
   const store = new IssueStore(resolveStateDir(opts.state, undefined, process.env));
   const issues = store.list().filter((i) => !opts.status || i.status === opts.status);
