@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { CliResult } from '../helpers/cli';
 import { runMany } from './run-many';
 import { mulberry32 } from '../../src/util/prng';
-import { DEFAULT_DETECTOR } from '../../src/detectors';
+import { builtinDetectors, DEFAULT_DETECTOR } from '../../src/detectors';
 import { ROOT } from '../helpers/cli';
 
 /**
@@ -122,10 +122,9 @@ describe('backtest over a generated series with a drop at row 250', () => {
   });
 
   test('stderr names the default detector (DEFAULT_DETECTOR) with every parameter after defaults', () => {
-    expect(DEFAULT_DETECTOR).toBe('robust-zscore'); // the band values below are robust-zscore's defaults
-    expect(r.full.stderr).toBe(
-      `detector ${DEFAULT_DETECTOR} {"window":24,"threshold":4,"min_relative_scale":0.05,"min_abs_scale":1e-9,"direction":"both"} (default: the detector of checks without a detector:)\n`,
-    );
+    const defaults = builtinDetectors().get(DEFAULT_DETECTOR).params.parse({});
+    expect(r.full.stderr).toBe(`detector ${DEFAULT_DETECTOR} ${JSON.stringify(defaults)} (default: the detector of checks without a detector:)\n`);
+    if (DEFAULT_DETECTOR === 'robust-zscore') expect(defaults).toEqual({ window: 24, threshold: 4, min_relative_scale: 0.05, min_abs_scale: 1e-9, direction: 'both' });
   });
 
   test('--detector threshold with repeated --param flags every row below min from row 250 on', () => {
