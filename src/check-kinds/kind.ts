@@ -122,7 +122,8 @@ export interface CheckDefinition {
   labels: Record<string, string>;
   annotations: { summary?: string; runbook_url?: string; dashboard_url?: string };
   depends_on: string[];
-  mute: MuteWindow[];
+  /** filled with [] by the schema; optional so hand-built definitions stay valid */
+  mute?: MuteWindow[];
 }
 
 /** labelsKey serialises labels in a stable order, to key series and alerts. */
