@@ -83,7 +83,7 @@ Exit codes: 0 ok, 1 findings (invalid config, failed diagnosis), 2 usage error.`
   const issues = program
     .command('issues')
     .description('the issue store: issues opened by firing alerts')
-    .addHelpText('after', '\nExamples:\n  recsysops issues                       the same as issues list\n  recsysops issues list --status open\n  recsysops issues show 7f3a9c21');
+    .addHelpText('after', '\nExamples:\n  recsysops issues                       the same as issues list\n  recsysops issues list --status open\n  recsysops issues show 7f3a9c21\n  recsysops issues mark 7f3a9c21 false-alarm --note "planned backfill"');
   issues
     .command('list', { isDefault: true })
     .description('list issues, newest first')
