@@ -1,4 +1,5 @@
 import type { ExpectedBand } from '../detectors/detector';
+import type { EvidenceItem } from '../check-kinds/kind';
 
 export type Severity = 'critical' | 'warning' | 'info';
 
@@ -21,4 +22,28 @@ export interface AlertRecord {
   issue_id: string;
   dashboard_url?: string;
   runbook_url?: string;
+  /** how the expected band was computed (additive to the design's record; docs/alerts.md) */
+  explanation?: AlertExplanation;
+  /** the top contributors behind the value, most anomalous first (at most 5) */
+  evidence?: EvidenceItem[];
+  /** the exact command to run next */
+  diagnose_command?: string;
+  /** set on the resolved record of an alert a user marked as a false alarm */
+  false_alarm?: { by: string; at: string; note?: string };
+}
+
+/** AlertExplanation: the detector, its parameters and its baseline, so an alert explains itself. */
+export interface AlertExplanation {
+  detector: { kind: string; params: Record<string, unknown> };
+  /** the detector's own words for how the band was computed (DetectorResult.basis) */
+  basis: string;
+  /**
+   * baseline hygiene: the values of this episode the detector judged but did not learn, so the
+   * baseline above excludes the incident's windows; null when none were held out
+   */
+  baseline_excludes: { since: string; values: number } | null;
+  /** the hygiene rule in words: while this alert is active its series' values are not learned */
+  hygiene: string;
+  /** the above in one paragraph, for receivers that show plain text */
+  text: string;
 }

@@ -1,4 +1,5 @@
 import type { ExpectedBand } from '../detectors/detector';
+import type { EvidenceItem } from '../check-kinds/kind';
 
 /**
  * format: how a value and an expected band read to a person, shared by alert summaries, the
@@ -20,4 +21,11 @@ export function formatBand(band: ExpectedBand | null): string {
   if (band.lower === null) return `≤ ${formatValue(band.upper as number)}`;
   if (band.upper === null) return `≥ ${formatValue(band.lower)}`;
   return `${formatValue(band.lower)}–${formatValue(band.upper)}`;
+}
+
+/** formatEvidence: `feature=user_age 0.41 (reference 0.02; PSI 0.41)`, one contributor for a person. */
+export function formatEvidence(e: EvidenceItem): string {
+  const ref = e.reference != null ? `reference ${formatValue(e.reference)}` : '';
+  const extra = [ref, e.note ?? ''].filter(Boolean).join('; ');
+  return `${e.name} ${formatValue(e.value)}${extra ? ` (${extra})` : ''}`;
 }

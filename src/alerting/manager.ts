@@ -29,12 +29,37 @@ export interface AlertChange {
  */
 export class AlertManager {
   private readonly alerts = new Map<string, AlertInstance>();
+  /** series whose alert a user marked a false alarm: they may not fire again until judged normal once */
+  private readonly suppressed = new Set<string>();
 
   constructor(private readonly stateFile?: string) {
     if (stateFile && existsSync(stateFile)) {
-      const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as { alerts: AlertInstance[] };
+      const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as { alerts: AlertInstance[]; suppressed?: string[] };
       for (const a of saved.alerts) this.alerts.set(a.fingerprint, a);
+      for (const fp of saved.suppressed ?? []) this.suppressed.add(fp);
     }
+  }
+
+  /**
+   * resolveFalseAlarm resolves an active alert at once (a user marked it a false alarm) and keeps
+   * its series from firing again until the series has been judged normal once (endSuppression).
+   */
+  resolveFalseAlarm(fp: string, now: number): AlertChange | undefined {
+    const a = this.alerts.get(fp);
+    if (!a) return undefined;
+    this.alerts.delete(fp);
+    this.suppressed.add(fp);
+    if (this.stateFile) this.save();
+    return { instance: { ...a, phase: 'resolved', breaches: 0, resolvedAt: now }, transition: 'resolved' };
+  }
+
+  isSuppressed(fp: string): boolean {
+    return this.suppressed.has(fp);
+  }
+
+  /** endSuppression: the series was judged normal once; it may fire again. */
+  endSuppression(fp: string): void {
+    if (this.suppressed.delete(fp) && this.stateFile) this.save();
   }
 
   evaluate(check: string, rule: AlertRule, verdicts: SeriesVerdict[], now: number): AlertChange[] {
@@ -83,6 +108,6 @@ export class AlertManager {
   }
 
   private save(): void {
-    writeFileAtomic(this.stateFile!, JSON.stringify({ alerts: [...this.alerts.values()] }));
+    writeFileAtomic(this.stateFile!, JSON.stringify({ alerts: [...this.alerts.values()], suppressed: [...this.suppressed] }));
   }
 }

@@ -1,5 +1,5 @@
 import type { Detector, DetectorPlugin } from '../detectors/detector';
-import { createDetector, DEFAULT_DETECTOR } from '../detectors';
+import { builtinDetectors, createDetector, DEFAULT_DETECTOR } from '../detectors';
 import { UsageError } from '../errors';
 import type { Registry } from '../registry';
 import { DECIMAL, parseSeriesCsv, type SeriesRow } from './series-csv';
@@ -78,8 +78,10 @@ export interface BacktestCsvInput extends BacktestOptions {
   fileName: string;
   /** detector kind; DEFAULT_BACKTEST_DETECTOR when absent */
   detector?: string;
-  /** `--param k=v` values as given */
+  /** `--param k=v` values as given; they override `params` */
   paramArgs?: readonly string[];
+  /** params from a check file (`--check`) */
+  params?: Record<string, unknown>;
   /** detector registry; the built-ins when absent */
   registry?: Registry<DetectorPlugin<any>>;
 }
@@ -88,12 +90,16 @@ export interface BacktestCsvInput extends BacktestOptions {
  * backtestCsv is the whole of `recsysops backtest` minus the file I/O: parse the series and the
  * params, create the detector (params errors throw DetectorParamsError), run, format the CSV.
  */
-export function backtestCsv(input: BacktestCsvInput): { rows: BacktestRow[]; csv: string } {
+export function backtestCsv(input: BacktestCsvInput): { rows: BacktestRow[]; csv: string; detector: { kind: string; params: Record<string, unknown> } } {
   const series = parseSeriesCsv(input.text, input.fileName);
-  const params = parseParamArgs(input.paramArgs ?? []);
-  const detector = createDetector(input.detector ?? DEFAULT_BACKTEST_DETECTOR, params, input.registry);
+  const params = { ...input.params, ...parseParamArgs(input.paramArgs ?? []) };
+  const kind = input.detector ?? DEFAULT_BACKTEST_DETECTOR;
+  const registry = input.registry ?? builtinDetectors();
+  const detector = createDetector(kind, params, registry);
+  // createDetector validated the params; parse again only to report them with their defaults
+  const effective = registry.get(kind).params.parse(params) as Record<string, unknown>;
   const rows = runBacktest(series, detector, input);
-  return { rows, csv: formatBacktestCsv(rows) };
+  return { rows, csv: formatBacktestCsv(rows), detector: { kind, params: effective } };
 }
 
 function round6(x: number): number {

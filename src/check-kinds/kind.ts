@@ -6,6 +6,7 @@ import type { Registry as PromRegistry } from 'prom-client';
 import type { ModelAdapter } from '../model/protocol';
 import { validate as validCron } from 'node-cron';
 import { durationSchema } from '../config/duration';
+import { muteSchema, type MuteWindow } from '../alerting/mute';
 
 /** The label names a check may group by; fixed so every exported series has the same label set. */
 export const SERIES_LABELS = ['surface', 'model_version', 'event_type', 'feature', 'measure', 'cohort', 'action'] as const;
@@ -96,6 +97,8 @@ export const commonCheckFields = {
     .default({}),
   /** checks whose alerts explain this one's (for inhibition, later) */
   depends_on: z.array(z.string()).default([]),
+  /** mute windows (maintenance, holidays): values still exported, not learned, no alert (docs/alerts.md) */
+  mute: muteSchema,
 };
 
 export const streamingFields = {
@@ -129,6 +132,8 @@ export interface CheckDefinition {
   labels: Record<string, string>;
   annotations: { summary?: string; runbook_url?: string; dashboard_url?: string };
   depends_on: string[];
+  /** filled with [] by the schema; optional so hand-built definitions stay valid */
+  mute?: MuteWindow[];
 }
 
 /** labelsKey serialises labels in a stable order, to key series and alerts. */

@@ -5,12 +5,13 @@ import { startCommand } from './start';
 import { validateCommand } from './validate';
 import { replayCommand } from './replay';
 import { backtestCommand } from './backtest';
-import { issuesListCommand, issuesShowCommand } from './issues';
+import { issuesListCommand, issuesMarkCommand, issuesShowCommand } from './issues';
 import { diagnoseCommand } from './diagnose';
 import { version } from './version';
 import { demoModelServerCommand, demoRecordCommand } from './demo';
 import { demoProduceCommand, produceCommand } from './produce';
 import { alertmanagerConfigCommand } from './alertmanager-config';
+import { DEFAULT_DETECTOR } from '../detectors';
 
 /** The options several commands share, so they read the same everywhere. */
 const opt = {
@@ -72,22 +73,23 @@ Exit codes: 0 ok, 1 findings (invalid config, failed diagnosis), 2 usage error.`
     .command('backtest')
     .description('run one detector over a timestamp,value CSV; writes timestamp,value,anomaly_score,is_anomaly (causal)')
     .argument('<series.csv>', 'CSV with timestamp,value rows (ISO-8601, epoch ms or epoch s)')
-    .option('--detector <name>', 'detector kind (default robust-zscore)')
+    .option('--detector <name>', `detector kind (default ${DEFAULT_DETECTOR})`)
+    .option('--check <file>', 'take the detector and its params from a check YAML file (--param still overrides)')
     .option('--param <k=v>', 'detector parameter, repeatable (--param threshold=3 --param direction=down)', collect, [])
     .option('-o, --output <file>', 'write the CSV here instead of stdout')
-    .addHelpText('after', '\nExamples:\n  recsysops backtest volume.csv -o scored.csv\n  recsysops backtest --detector threshold --param max=0.2 null-rate.csv')
+    .addHelpText('after', '\nExamples:\n  recsysops backtest volume.csv -o scored.csv\n  recsysops backtest --check checks/impressions-volume.yaml volume.csv\n  recsysops backtest --detector threshold --param max=0.2 null-rate.csv')
     .action(backtestCommand);
 
   const issues = program
     .command('issues')
     .description('the issue store: issues opened by firing alerts')
-    .addHelpText('after', '\nExamples:\n  recsysops issues                       the same as issues list\n  recsysops issues list --status open\n  recsysops issues show 7f3a9c21');
+    .addHelpText('after', '\nExamples:\n  recsysops issues                       the same as issues list\n  recsysops issues list --status open\n  recsysops issues show 7f3a9c21\n  recsysops issues mark 7f3a9c21 false-alarm --note "planned backfill"');
   issues
     .command('list', { isDefault: true })
     .description('list issues, newest first')
     .addOption(opt.state())
     .option('--json', 'one JSON object per issue per line')
-    .option('--status <status>', 'only open or resolved issues')
+    .option('--status <status>', 'only open, resolved or false-alarm issues')
     .addHelpText('after', '\nExamples:\n  recsysops issues list\n  recsysops issues list --status open --json')
     .action(issuesListCommand);
   issues
@@ -98,6 +100,16 @@ Exit codes: 0 ok, 1 findings (invalid config, failed diagnosis), 2 usage error.`
     .option('--json', 'the issue as JSON')
     .addHelpText('after', '\nExamples:\n  recsysops issues show 7f3a9c21\n  recsysops issues show 7f3a --json | jq .evidence')
     .action(issuesShowCommand);
+  issues
+    .command('mark')
+    .description('mark an issue a false alarm (resolves its alert; the detector learns its values) or confirm it an incident')
+    .argument('<id>', 'issue id (or an unambiguous prefix)')
+    .argument('<mark>', 'false-alarm or incident')
+    .option('--note <text>', 'why, kept with the mark')
+    .option('--by <name>', 'who marks it (default: $RECSYSOPS_USER or $USER)')
+    .addOption(opt.state())
+    .addHelpText('after', '\nExamples:\n  recsysops issues mark 7f3a9c21 false-alarm --note "planned backfill"\n  recsysops issues mark 7f3a9c21 incident')
+    .action(issuesMarkCommand);
 
   program
     .command('diagnose')

@@ -23,7 +23,7 @@ export function createEvaluationMetrics(registry: Registry) {
     score: new Gauge({ name: 'recsysops_check_anomaly_score', help: 'Anomaly score in [0,1] of each check series.', labelNames: SERIES, registers }),
     status: new Gauge({
       name: 'recsysops_check_status',
-      help: 'Alert status of each check series: 0 ok, 1 pending, 2 firing; -1 while the detector is still learning.',
+      help: 'Alert status of each check series: 0 ok, 1 pending, 2 firing, 3 muted (a mute window); -1 while the detector is still learning.',
       labelNames: SERIES,
       registers,
     }),
@@ -40,6 +40,18 @@ export function createEvaluationMetrics(registry: Registry) {
       name: 'recsysops_alert_transitions_total',
       help: 'Alert state changes, by check and transition (pending, fired, repeat, resolved, cleared).',
       labelNames: ['check', 'transition'] as const,
+      registers,
+    }),
+    muted: new Gauge({
+      name: 'recsysops_check_muted',
+      help: 'Whether a mute window of the check is active (1) or not (0): values exported, not learned, no alerts.',
+      labelNames: ['check'] as const,
+      registers,
+    }),
+    falseAlarms: new Counter({
+      name: 'recsysops_false_alarms_total',
+      help: 'Alerts resolved because a user marked their issue a false alarm (recsysops issues mark ID false-alarm), by check.',
+      labelNames: ['check'] as const,
       registers,
     }),
     issuesOpened: new Counter({ name: 'recsysops_issues_opened_total', help: 'Issues opened by firing alerts, by check.', labelNames: ['check'] as const, registers }),

@@ -1,6 +1,7 @@
 import type { ExpectedBand } from '../detectors/detector';
 import type { Severity } from '../alerting/alert';
 import type { CapturedWindow } from '../capture/serving-sampler';
+import type { EvidenceItem } from '../check-kinds/kind';
 
 /** Evidence: everything an on-call engineer needs to judge the alert without opening the code. */
 export interface Evidence {
@@ -15,12 +16,30 @@ export interface Evidence {
   baseline: string;
   /** check-specific evidence: starving items, per-feature counts, impressions… */
   details: Record<string, unknown>;
+  /** the top contributors (drifting features, segments, items), most anomalous first, at most 5 */
+  contributors?: EvidenceItem[];
+  /** baseline hygiene: the values of this episode judged but kept out of the baseline */
+  baseline_excludes?: { since: string; values: number } | null;
+  /** value, band, how it was computed and the hygiene, in one paragraph */
+  explanation?: string;
+}
+
+/** IssueStatus: false-alarm is set by a user (`recsysops issues mark ID false-alarm`). */
+export type IssueStatus = 'open' | 'resolved' | 'false-alarm';
+export const ISSUE_STATUSES: readonly IssueStatus[] = ['open', 'resolved', 'false-alarm'];
+
+/** IssueMark: one verdict of a user on an issue; the latest one counts. */
+export interface IssueMark {
+  mark: 'false-alarm' | 'incident';
+  by: string;
+  at: string;
+  note?: string;
 }
 
 /** Issue: what one firing alert opened in the issue store. */
 export interface Issue {
   id: string;
-  status: 'open' | 'resolved';
+  status: IssueStatus;
   check: string;
   check_kind: string;
   severity: Severity;
@@ -35,6 +54,10 @@ export interface Issue {
   runbook_url?: string;
   /** what was captured for diagnosis (the samples themselves are in capture.json) */
   capture: { failing: CaptureSummary | null; reference: CaptureSummary | null };
+  /** users' marks, oldest first (`recsysops issues mark`) */
+  marks?: IssueMark[];
+  /** what the daemon did about a false-alarm mark: resolved the alert and learned the held-out values */
+  false_alarm_applied?: { at: string; relearned_values: number };
   /** the latest diagnosis report, saved by `recsysops diagnose` */
   diagnosis?: Record<string, unknown>;
 }

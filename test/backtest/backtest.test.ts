@@ -7,7 +7,7 @@ import {
   runBacktest,
   type SeriesRow,
 } from '../../src/backtest/backtest';
-import { builtinDetectors, createDetector, DetectorParamsError } from '../../src/detectors';
+import { builtinDetectors, createDetector, DEFAULT_DETECTOR, DetectorParamsError } from '../../src/detectors';
 import { UsageError } from '../../src/errors';
 import { gaussian, seededRandom } from '../detectors/seeded-random';
 
@@ -48,7 +48,7 @@ describe('parseParamArgs', () => {
 
 describe('runBacktest', () => {
   test('the default detector is robust-zscore; it flags the spike and no normal point', () => {
-    expect(DEFAULT_BACKTEST_DETECTOR).toBe('robust-zscore');
+    expect(DEFAULT_BACKTEST_DETECTOR).toBe(DEFAULT_DETECTOR); // read from the detectors' registry module, not hard-coded
     const rows = runBacktest(noisySeries(200, 1, { 120: 600 }), createDetector(DEFAULT_BACKTEST_DETECTOR));
     expect(rows.filter((r) => r.is_anomaly).map((r) => r.line - 2)).toEqual([120]);
     for (const r of rows) {
@@ -79,6 +79,33 @@ describe('runBacktest', () => {
     expect(all[99].is_anomaly).toBe(false); // learned: 500 became normal
     // while-normal learns only row 60 (the previous row was normal), so the incident stays flagged
     expect(hygienic.slice(60).every((r) => r.is_anomaly)).toBe(true);
+  });
+});
+
+describe('anomaly_score', () => {
+  /** 24 values alternating 98 and 102, then one value `d` above 100 */
+  const withLast = (d: number): SeriesRow[] =>
+    [...Array.from({ length: 24 }, (_, i) => (i % 2 ? 102 : 98)), 100 + d].map((value, i) => ({
+      line: i + 2,
+      timestamp: new Date(T0 + i * STEP).toISOString(),
+      t: T0 + i * STEP,
+      valueText: String(value),
+      value,
+    }));
+  const lastScore = (kind: string, d: number) => runBacktest(withLast(d), createDetector(kind)).at(-1)!.anomaly_score;
+
+  test('robust-zscore: z^4/(z^4+4^4) with z = d/5 (median 100, MAD 2 → scale floor 0.05·100 = 5)', () => {
+    expect(lastScore('robust-zscore', 0)).toBe(0);
+    expect(lastScore('robust-zscore', 10)).toBe(0.058824); // z = 2: 16/272
+    expect(lastScore('robust-zscore', 20)).toBe(0.5); // z = 4, the threshold
+    expect(lastScore('robust-zscore', 40)).toBe(0.941176); // z = 8: 4096/4352
+  });
+
+  test('the default detector: in [0, 1] and growing with the deviation', () => {
+    const scores = [0, 5, 10, 20, 40, 80, 1000].map((d) => lastScore(DEFAULT_BACKTEST_DETECTOR, d));
+    for (const s of scores) expect(s >= 0 && s <= 1).toBe(true);
+    for (let i = 1; i < scores.length; i++) expect(scores[i]).toBeGreaterThanOrEqual(scores[i - 1]);
+    expect(scores.at(-1)!).toBeGreaterThan(scores[0]);
   });
 });
 

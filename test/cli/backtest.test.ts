@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { CliResult } from '../helpers/cli';
 import { runMany } from './run-many';
 import { mulberry32 } from '../../src/util/prng';
+import { builtinDetectors, DEFAULT_DETECTOR } from '../../src/detectors';
+import { ROOT } from '../helpers/cli';
 
 /**
  * `recsysops backtest` as an ML engineer uses it before a check pages anyone: a CSV in, the same rows
@@ -31,7 +33,11 @@ writeFileSync(series, csv(data));
 writeFileSync(truncated, csv(data.slice(0, 260)));
 writeFileSync(bad, `timestamp,value\n${data[0].join(',')}\n${data[1].join(',')}\n${data[2][0]},n/a\n`);
 
-type Key = 'full' | 'truncated' | 'toFile' | 'threshold' | 'nope' | 'typo' | 'badValue' | 'missing';
+const badCheck = join(dir, 'bad-check.yaml');
+writeFileSync(badCheck, 'kind: volume\nevent_type: impression\ndetector:\n  kind: robust-zscore\n  params:\n    threshold: -1\n');
+const volumeCheck = join(ROOT, 'checks', 'impressions-volume.yaml');
+
+type Key = 'full' | 'truncated' | 'toFile' | 'threshold' | 'nope' | 'typo' | 'badValue' | 'missing' | 'fromCheck' | 'checkOverride' | 'badCheck' | 'both';
 let r: Record<Key, CliResult>;
 beforeAll(async () => {
   r = await runMany<Key>({
@@ -44,6 +50,10 @@ beforeAll(async () => {
     typo: ['backtest', '--param', 'threshhold=3', series],
     badValue: ['backtest', bad],
     missing: ['backtest', join(dir, 'no-such.csv')],
+    fromCheck: ['backtest', '--check', volumeCheck, series],
+    checkOverride: ['backtest', '--check', volumeCheck, '--param', 'threshold=3', series],
+    badCheck: ['backtest', '--check', badCheck, series],
+    both: ['backtest', '--check', volumeCheck, '--detector', 'threshold', series],
   });
 }, 60_000);
 
@@ -108,13 +118,45 @@ describe('backtest over a generated series with a drop at row 250', () => {
     expect(r.toFile.stdout).toBe('');
     expect(readFileSync(outFile, 'utf8')).toBe(r.full.stdout);
     const anomalies = parseOutput(r.full.stdout).rows.filter((row) => row.anomaly).length;
-    expect(r.toFile.stderr).toBe(`${ROWS} rows scored, ${anomalies} anomalous; wrote ${outFile}\n`);
+    expect(r.toFile.stderr.split('\n')[1]).toBe(`${ROWS} rows scored, ${anomalies} anomalous; wrote ${outFile}`);
+  });
+
+  test('stderr names the default detector (DEFAULT_DETECTOR) with every parameter after defaults', () => {
+    const defaults = builtinDetectors().get(DEFAULT_DETECTOR).params.parse({});
+    expect(r.full.stderr).toBe(`detector ${DEFAULT_DETECTOR} ${JSON.stringify(defaults)} (default: the detector of checks without a detector:)\n`);
+    if (DEFAULT_DETECTOR === 'robust-zscore') expect(defaults).toEqual({ window: 24, threshold: 4, min_relative_scale: 0.05, min_abs_scale: 1e-9, direction: 'both' });
   });
 
   test('--detector threshold with repeated --param flags every row below min from row 250 on', () => {
     expect(r.threshold.code).toBe(0);
     const { rows } = parseOutput(r.threshold.stdout);
     expect(rows.map((row) => row.anomaly)).toEqual(data.map((_, i) => i + 1 >= DROP_AT));
+  });
+});
+
+describe('--check FILE: the detector and params of a check', () => {
+  test('impressions-volume: robust-zscore over 12 values, threshold 5, drops only — the drop is flagged', () => {
+    expect(r.fromCheck.code).toBe(0);
+    expect(r.fromCheck.stderr).toBe(
+      `detector robust-zscore {"window":12,"threshold":5,"min_relative_scale":0.05,"min_abs_scale":1e-9,"direction":"down"} (from check impressions-volume in ${volumeCheck})\n`,
+    );
+    const { rows } = parseOutput(r.fromCheck.stdout);
+    expect(rows[DROP_AT - 1].anomaly).toBe(true);
+    expect(rows.slice(12, DROP_AT - 1).some((row) => row.anomaly)).toBe(false);
+  });
+
+  test('--param overrides one parameter of the check', () => {
+    expect(r.checkOverride.code).toBe(0);
+    expect(r.checkOverride.stderr).toContain('"threshold":3,');
+    expect(r.checkOverride.stderr).toContain('"direction":"down"');
+  });
+
+  test('an invalid check file exits 1 naming file and path; --check with --detector is a usage error', () => {
+    expect(r.badCheck.code).toBe(1);
+    expect(r.badCheck.stdout).toBe('');
+    expect(r.badCheck.stderr).toContain(`${badCheck}: detector.params.threshold`);
+    expect(r.both.code).toBe(2);
+    expect(r.both.stderr).toBe('recsysops: give either --check (the detector of a check file) or --detector, not both\n');
   });
 });
 

@@ -19,6 +19,7 @@ const commands: string[][] = [
   ['issues'],
   ['issues', 'list'],
   ['issues', 'show'],
+  ['issues', 'mark'],
   ['diagnose'],
   ['demo'],
   ['demo', 'record'],
@@ -145,7 +146,7 @@ describe('usage errors exit 2 with a hint', () => {
   test('issues list --status bogus', () => {
     expect(r.status.code).toBe(2);
     expect(r.status.stdout).toBe('');
-    expect(r.status.stderr).toBe('recsysops: --status must be open or resolved, not "bogus"\n');
+    expect(r.status.stderr).toBe('recsysops: --status must be open, resolved or false-alarm, not "bogus"\n');
   });
 
   test('an out-of-range --metrics-port says what is wrong (and starts nothing)', () => {

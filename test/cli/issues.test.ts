@@ -82,7 +82,7 @@ describe('issues list', () => {
   test('the table: a header, then one line per issue with its id, status, check and summary', () => {
     expect(r.list.code).toBe(0);
     const lines = r.list.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^ID +STATUS +SEVERITY +OPENED +CHECK +SUMMARY$/);
+    expect(lines[0]).toMatch(/^ID +STATUS +MARK +SEVERITY +OPENED +CHECK +SUMMARY$/);
     expect(lines).toHaveLength(1 + listed.length);
     listed.forEach((i, n) => {
       const line = lines[1 + n];

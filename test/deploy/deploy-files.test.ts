@@ -40,6 +40,8 @@ const EXPORTED_METRICS = [
   'recsysops_alerts',
   'recsysops_alert_transitions_total',
   'recsysops_issues_opened_total',
+  'recsysops_check_muted',
+  'recsysops_false_alarms_total',
   'recsysops_notifications_total',
   'recsysops_notifier_failures_total',
   'recsysops_notifier_queue_length',

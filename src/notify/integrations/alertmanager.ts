@@ -4,7 +4,7 @@ import { NotifyError } from '../../errors';
 import type { CheckInfo, Notifier, NotifierDeps, NotifierPlugin } from '../notifier';
 import { envNameSchema, maskSecrets, readSecretEnv } from './secret-env';
 import { classifyHttpStatus } from './webhook';
-import { diagnoseCommand, formatBand, formatValue, oneLine } from './format';
+import { diagnoseCommand, evidenceLines, formatBand, formatValue, howComputed, hygieneNote, oneLine } from './format';
 
 /**
  * alertmanager: pushes alert records to Prometheus Alertmanager's API v2 (`POST /api/v2/alerts`),
@@ -71,6 +71,11 @@ export function toAmAlert(a: AlertRecord, check: CheckInfo | undefined, external
   };
   if (a.runbook_url) annotations.runbook_url = a.runbook_url;
   if (a.dashboard_url) annotations.dashboard_url = a.dashboard_url;
+  // How the band was computed and where to look, so an Alertmanager receiver explains the alert too.
+  if (howComputed(a)) annotations.baseline = oneLine(howComputed(a), 1000);
+  if (hygieneNote(a)) annotations.baseline_excludes = hygieneNote(a);
+  if (a.explanation) annotations.explanation = oneLine(a.explanation.text, 2000);
+  if (a.evidence?.length) annotations.evidence = evidenceLines(a).join('\n');
   // Alertmanager judges times by its wall clock; alert times are event times, which replayed or
   // accelerated (demo) data puts in the past or the future. A resolved alert must end no later
   // than now, or Alertmanager would keep it active until a future endsAt.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AlertRecord } from '../../alerting/alert';
 import { NotifyError } from '../../errors';
 import type { Notifier, NotifierPlugin } from '../notifier';
-import { diagnoseCommand, formatBand, formatLabels, formatValue, oneLine } from './format';
+import { diagnoseCommand, evidenceLines, formatBand, formatLabels, formatValue, howComputed, hygieneNote, oneLine } from './format';
 
 /** consoleConfigSchema: `color: auto` colours only a terminal (and honours NO_COLOR). */
 export const consoleConfigSchema = z.strictObject({
@@ -25,10 +25,18 @@ export function formatConsoleLine(a: AlertRecord, color: boolean): string {
   const paint = (code: string, s: string) => (color ? `${code}${s}${ANSI.reset}` : s);
   const head = a.status === 'firing' ? `🔥 ${paint(ANSI.red, 'FIRING')}` : `✅ ${paint(ANSI.green, 'RESOLVED')}`;
   const series = oneLine(`${a.check}${formatLabels(a.labels)}`, 300);
-  return (
+  const line =
     `${head} ${a.severity} ${paint(ANSI.bold, series)} value=${formatValue(a.value)} expected ${formatBand(a.expected)}` +
-    ` · issue ${a.issue_id} · ${paint(ANSI.dim, diagnoseCommand(a))}`
-  );
+    ` · issue ${a.issue_id} · ${paint(ANSI.dim, diagnoseCommand(a))}`;
+  // A firing alert explains itself on indented lines below: how the band was computed, where to look.
+  if (a.status !== 'firing' || (!a.explanation && !a.evidence?.length)) return line;
+  const more: string[] = [];
+  if (howComputed(a)) more.push(`band: ${oneLine(howComputed(a), 400)}`);
+  if (hygieneNote(a)) more.push(hygieneNote(a));
+  const top = evidenceLines(a);
+  if (top.length) more.push(`top: ${oneLine(top.join('; '), 400)}`);
+  if (a.dashboard_url) more.push(`dashboard: ${a.dashboard_url}`);
+  return [line, ...more.map((m) => `    ${paint(ANSI.dim, m)}`)].join('\n');
 }
 
 /** ConsoleNotifier prints one line per alert; the stream is injected so tests read what a user would see. */

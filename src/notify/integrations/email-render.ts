@@ -1,5 +1,5 @@
 import type { AlertRecord } from '../../alerting/alert';
-import { batchStatus, diagnoseCommand, formatBand, formatValue, isHttpUrl, oneLine, statusWord } from './format';
+import { batchStatus, diagnoseCommand, evidenceLines, formatBand, formatValue, howComputed, hygieneNote, isHttpUrl, oneLine, statusWord } from './format';
 
 /** RenderedEmail is the subject and both bodies of one alert email. */
 export interface RenderedEmail {
@@ -39,8 +39,12 @@ function rows(a: AlertRecord): Array<[string, string, 'text' | 'code' | 'link']>
     ['Check', a.check, 'text'],
     ['Observed value', formatValue(a.value), 'text'],
     ['Expected band', formatBand(a.expected), 'text'],
-    ['Started', a.startsAt, 'text'],
   ];
+  if (howComputed(a)) out.push(['How computed', howComputed(a), 'text']);
+  if (hygieneNote(a)) out.push(['Baseline', hygieneNote(a), 'text']);
+  evidenceLines(a).forEach((e, i) => out.push([i === 0 ? 'Top contributors' : '', e, 'text']));
+  if (a.false_alarm) out.push(['False alarm', `marked by ${a.false_alarm.by} at ${a.false_alarm.at}${a.false_alarm.note ? `: ${a.false_alarm.note}` : ''}`, 'text']);
+  out.push(['Started', a.startsAt, 'text']);
   if (a.endsAt) out.push(['Ended', a.endsAt, 'text']);
   out.push(['Issue', a.issue_id, 'text'], ['Diagnose', diagnoseCommand(a), 'code']);
   if (a.dashboard_url) out.push(['Dashboard', a.dashboard_url, 'link']);
@@ -56,14 +60,21 @@ function rows(a: AlertRecord): Array<[string, string, 'text' | 'code' | 'link']>
 export function nextSteps(a: AlertRecord): Array<[string, string, 'code' | 'link']> {
   const steps: Array<[string, string, 'code' | 'link']> = [];
   if (a.status === 'resolved') {
-    steps.push(['Resolved, no action needed. The evidence stays in the issue', `recsysops issues show ${a.issue_id}`, 'code']);
+    steps.push(['Resolved, no action needed. The evidence stays in the issue', `recsysops issues show ${a.issue_id}${stateFlag(a)}`, 'code']);
     return steps;
   }
   if (a.dashboard_url) steps.push(['See the value against its expected band on the dashboard', a.dashboard_url, 'link']);
-  steps.push(['Read the evidence and the captured inputs', `recsysops issues show ${a.issue_id}`, 'code']);
+  steps.push(['Read the evidence and the captured inputs', `recsysops issues show ${a.issue_id}${stateFlag(a)}`, 'code']);
   steps.push(['Tell a data problem from a model problem', diagnoseCommand(a), 'code']);
+  steps.push(['If it is not a problem, say so (the detector then learns these values)', `recsysops issues mark ${a.issue_id} false-alarm --note "why"${stateFlag(a)}`, 'code']);
   if (a.runbook_url) steps.push(['Follow the runbook', a.runbook_url, 'link']);
   return steps;
+}
+
+/** stateFlag: the `--state DIR` of the alert's diagnose command, so every suggested command finds the issue. */
+function stateFlag(a: AlertRecord): string {
+  const m = / --state (.+)$/.exec(a.diagnose_command ?? '');
+  return m ? ` --state ${m[1]}` : '';
 }
 
 function heading(alerts: readonly AlertRecord[]): string {

@@ -1,7 +1,7 @@
 import type { AlertRecord, Severity } from '../../alerting/alert';
-import { formatBand, formatValue } from '../../alerting/format';
+import { formatBand, formatEvidence, formatValue } from '../../alerting/format';
 
-export { formatBand, formatValue };
+export { formatBand, formatEvidence, formatValue };
 
 /**
  * format: the words and numbers every notifier shows a person, in one place, so an email, a
@@ -15,9 +15,28 @@ export function formatLabels(labels: Record<string, string>): string {
   return `{${keys.map((k) => `${k}=${labels[k]}`).join(',')}}`;
 }
 
-/** diagnoseCommand is the exact command the on-call engineer runs next. */
+/** diagnoseCommand is the exact command the on-call engineer runs next (with --state when it is not the default). */
 export function diagnoseCommand(alert: AlertRecord): string {
-  return `recsysops diagnose ${alert.issue_id}`;
+  return alert.diagnose_command ?? `recsysops diagnose ${alert.issue_id}`;
+}
+
+/** howComputed: `median ± 4·1.4826·MAD of the last 24 values (…) — robust-zscore {"window":24}`; '' without an explanation. */
+export function howComputed(a: AlertRecord): string {
+  const x = a.explanation;
+  if (!x) return '';
+  const params = Object.keys(x.detector.params).length ? ` ${JSON.stringify(x.detector.params)}` : '';
+  return `${x.basis || 'no baseline yet'} — detector ${x.detector.kind}${params}`;
+}
+
+/** hygieneNote: that the baseline excludes this incident's values; '' when none were held out. */
+export function hygieneNote(a: AlertRecord): string {
+  const b = a.explanation?.baseline_excludes;
+  return b ? `baseline excludes ${b.values} value${b.values === 1 ? '' : 's'} of this incident since ${b.since} (judged, not learned)` : '';
+}
+
+/** evidenceLines: the top contributors, one per line, most anomalous first. */
+export function evidenceLines(a: AlertRecord): string[] {
+  return (a.evidence ?? []).map(formatEvidence);
 }
 
 /** statusWord is FIRING or RESOLVED, the word every receiver leads with. */

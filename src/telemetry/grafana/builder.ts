@@ -122,13 +122,13 @@ export function timeseries(title: string, ts: Target[], o: { description?: strin
   };
 }
 
-/** statusTimeline: recsysops_check_status per series as coloured states (learning, ok, pending, firing). */
+/** statusTimeline: recsysops_check_status per series as coloured states (learning, ok, pending, firing, muted). */
 export function statusTimeline(title: string, expr: string, legend: string, o: { description?: string; w?: number; h?: number } = {}): PanelSpec {
   const mapping = (value: string, text: string, color: string): Json => ({ type: 'value', options: { [value]: { text, color, index: Number(value) + 1 } } });
   return {
     type: 'state-timeline',
     title,
-    description: o.description ?? 'recsysops_check_status: −1 learning, 0 ok, 1 pending, 2 firing.',
+    description: o.description ?? 'recsysops_check_status: −1 learning, 0 ok, 1 pending, 2 firing, 3 muted.',
     w: o.w ?? 24,
     h: o.h ?? 8,
     targets: [{ expr, legend }],
@@ -136,7 +136,7 @@ export function statusTimeline(title: string, expr: string, legend: string, o: {
       defaults: {
         color: { mode: 'thresholds' },
         thresholds: { mode: 'absolute', steps: [{ color: 'green', value: null }] },
-        mappings: [mapping('-1', 'learning', 'blue'), mapping('0', 'ok', 'green'), mapping('1', 'pending', 'orange'), mapping('2', 'firing', 'red')],
+        mappings: [mapping('-1', 'learning', 'blue'), mapping('0', 'ok', 'green'), mapping('1', 'pending', 'orange'), mapping('2', 'firing', 'red'), mapping('3', 'muted', 'purple')],
         custom: { fillOpacity: 80, lineWidth: 0 },
       },
       overrides: [],
