@@ -6,6 +6,7 @@ import { featureQualityKind } from './feature-quality';
 import { latencyKind } from './latency';
 import { coldStartKind } from './cold-start';
 import { freshnessKind } from './freshness';
+import { duplicateRateKind } from './duplicate-rate';
 
 /** builtinCheckKinds lists every check kind explicitly; a test checks each has a shipped example. */
 export function builtinCheckKinds(): Registry<CheckKind<any>> {
@@ -16,5 +17,6 @@ export function builtinCheckKinds(): Registry<CheckKind<any>> {
     latencyKind,
     coldStartKind,
     freshnessKind,
+    duplicateRateKind,
   ]);
 }
