@@ -103,6 +103,8 @@ export const featureQualityKind: CheckKind<FeatureQualityDefinition> = {
       sample: def.reference.sample,
       maxCategories: def.reference.max_categories,
     };
+    // a Map, not the parsed object: a feature named like an Object.prototype key must not find a range
+    const givenRange = new Map(Object.entries(def.range));
     const needsReference = def.measures.some((m) => m !== 'null_rate' && m !== 'zero_rate');
     // Known features per place (context / candidate), so an absent one can be counted as missing.
     const known = { context: new Set<string>(), candidate: new Set<string>() };
@@ -122,7 +124,7 @@ export const featureQualityKind: CheckKind<FeatureQualityDefinition> = {
       const ref = refs.get(name)!;
       ref.learn(v);
       const type = typeof v as JsonType;
-      const range = def.range[name] ?? ref.learned?.range;
+      const range = givenRange.get(name) ?? ref.learned?.range;
       if (range && type === 'number') {
         c.ranged++;
         if ((v as number) < range[0] || (v as number) > range[1]) c.outOfRange++;
@@ -178,7 +180,7 @@ export const featureQualityKind: CheckKind<FeatureQualityDefinition> = {
     const noteFor = (measure: Measure, feature: string, c: FeatureCounts, num: number, den: number): string => {
       const base = `${num} of ${den} values`;
       if (measure === 'out_of_range_rate') {
-        const r = def.range[feature] ?? refs.get(feature)?.learned?.range;
+        const r = givenRange.get(feature) ?? refs.get(feature)?.learned?.range;
         return r ? `${base} outside [${fmt(r[0])}, ${fmt(r[1])}]` : base;
       }
       if (measure === 'type_change_rate') {
@@ -222,7 +224,7 @@ export const featureQualityKind: CheckKind<FeatureQualityDefinition> = {
               // the new values of this feature are the evidence: the page names them
               obs.evidence = values.slice(0, 10).map(([v, n]) => ({ name: `${feature}=${v}`, value: n, note: 'not seen in the reference period' }));
             }
-            if (measure === 'out_of_range_rate') obs.details!.range = def.range[feature] ?? refs.get(feature)?.learned?.range ?? null;
+            if (measure === 'out_of_range_rate') obs.details!.range = givenRange.get(feature) ?? refs.get(feature)?.learned?.range ?? null;
             out.push(obs);
           }
         }
