@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { durationSchema } from '../config/duration';
 import { EVENT_TYPES, type EventType, type RecEvent } from '../events/contract';
 import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type EvidenceItem, type Observation } from './kind';
-import { hashKey, RecentKeys } from './recent-keys';
+import { RecentKeys } from './recent-keys';
 import { WindowedState } from './windowed';
 
 const schema = z.strictObject({
@@ -88,7 +88,7 @@ export const duplicateRateKind: CheckKind<DuplicateRateDefinition> = {
         const agg = windows.at(ws);
         let c = agg.get(e.type);
         if (!c) agg.set(e.type, (c = { events: 0, duplicates: 0, segments: new Map() }));
-        const dup = recent.seen(hashKey(eventKey(e, def.match_ts)), e.ts);
+        const dup = recent.seen(eventKey(e, def.match_ts), e.ts);
         c.events++;
         if (dup) c.duplicates++;
         const seg = segmentOf(e);
