@@ -43,18 +43,28 @@ export function eventKey(e: RecEvent, matchTs: boolean): string {
   }
 }
 
-/** segmentOf: where a duplicate came from, for the evidence (the producer that double-sends). */
-function segmentOf(e: RecEvent): string {
+/**
+ * segmentOf: where a duplicate came from, for the evidence (the producer that double-sends), as
+ * two values (the second may be empty) so the hot path looks them up without building a string.
+ */
+function segmentOf(e: RecEvent): [string, string] {
   switch (e.type) {
     case 'impression':
     case 'serving':
-      return `surface=${e.surface ?? 'none'}, model_version=${e.model_version}`;
+      return [e.surface ?? 'none', e.model_version];
     case 'engagement':
-      return `action=${e.action}`;
+      return [e.action, ''];
     case 'item':
-      return `cohort=${e.cohort ?? 'none'}`;
+      return [e.cohort ?? 'none', ''];
   }
 }
+
+const SEGMENT_NAMES: Record<EventType, [string, string]> = {
+  impression: ['surface', 'model_version'],
+  serving: ['surface', 'model_version'],
+  engagement: ['action', ''],
+  item: ['cohort', ''],
+};
 
 /** at most this many distinct segments are counted per window and type */
 const MAX_SEGMENTS = 50;
@@ -63,8 +73,9 @@ const EVIDENCE_ITEMS = 5;
 interface TypeCounts {
   events: number;
   duplicates: number;
-  /** segment → [events, duplicates] */
-  segments: Map<string, [number, number]>;
+  /** segment (first value → second value) → [events, duplicates] */
+  segments: Map<string, Map<string, [number, number]>>;
+  segmentCount: number;
 }
 
 /**
@@ -87,16 +98,21 @@ export const duplicateRateKind: CheckKind<DuplicateRateDefinition> = {
       add(ws, e) {
         const agg = windows.at(ws);
         let c = agg.get(e.type);
-        if (!c) agg.set(e.type, (c = { events: 0, duplicates: 0, segments: new Map() }));
+        if (!c) agg.set(e.type, (c = { events: 0, duplicates: 0, segments: new Map(), segmentCount: 0 }));
         const dup = recent.seen(eventKey(e, def.match_ts), e.ts);
         c.events++;
         if (dup) c.duplicates++;
-        const seg = segmentOf(e);
-        const s = c.segments.get(seg);
+        const [first, second] = segmentOf(e);
+        let inner = c.segments.get(first);
+        const s = inner?.get(second);
         if (s) {
           s[0]++;
           if (dup) s[1]++;
-        } else if (c.segments.size < MAX_SEGMENTS) c.segments.set(seg, [1, dup ? 1 : 0]);
+        } else if (c.segmentCount < MAX_SEGMENTS) {
+          if (!inner) c.segments.set(first, (inner = new Map()));
+          inner.set(second, [1, dup ? 1 : 0]);
+          c.segmentCount++;
+        }
       },
       close(ws) {
         const agg = windows.take(ws);
@@ -104,7 +120,12 @@ export const duplicateRateKind: CheckKind<DuplicateRateDefinition> = {
         for (const type of def.event_types) {
           const c = agg.get(type);
           if (!c || c.events < def.min_events) continue;
-          const evidence: EvidenceItem[] = [...c.segments]
+          const [n1, n2] = SEGMENT_NAMES[type];
+          const segments: Array<[string, [number, number]]> = [];
+          for (const [first, inner] of c.segments) {
+            for (const [second, counts] of inner) segments.push([`${n1}=${first}${n2 ? `, ${n2}=${second}` : ''}`, counts]);
+          }
+          const evidence: EvidenceItem[] = segments
             .filter(([, [, d]]) => d > 0)
             .sort((a, b) => b[1][1] - a[1][1] || a[0].localeCompare(b[0]))
             .slice(0, EVIDENCE_ITEMS)
