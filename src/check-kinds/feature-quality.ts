@@ -1,9 +1,25 @@
 import { z } from 'zod';
-import type { Features } from '../events/contract';
-import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type Observation } from './kind';
+import { durationSchema } from '../config/duration';
+import type { FeatureValue, Features } from '../events/contract';
+import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type EvidenceItem, type Observation } from './kind';
+import { FeatureReference, type JsonType } from './feature-reference';
 import { WindowedState } from './windowed';
 
-const MEASURES = ['null_rate', 'zero_rate'] as const;
+export const MEASURES = ['null_rate', 'zero_rate', 'out_of_range_rate', 'type_change_rate', 'new_category_rate'] as const;
+export type Measure = (typeof MEASURES)[number];
+
+const DAY = 24 * 3_600_000;
+/** distinct new values of one feature counted per window, for the evidence */
+const MAX_NEW_VALUES = 20;
+const EVIDENCE_ITEMS = 5;
+
+const rangeSchema = z
+  .tuple([z.number(), z.number()])
+  .refine(([lo, hi]) => lo <= hi, { message: 'expected [min, max] with min ≤ max' });
+
+const quantilesSchema = z
+  .tuple([z.number().min(0).max(1), z.number().min(0).max(1)])
+  .refine(([lo, hi]) => lo < hi, { message: 'expected [lower, upper] quantiles with lower < upper, e.g. [0.001, 0.999]' });
 
 const schema = z.strictObject({
   ...commonCheckFields,
@@ -15,6 +31,22 @@ const schema = z.strictObject({
   /** at most this many distinct features are tracked */
   max_features: z.number().int().positive().default(100),
   min_values: z.number().int().nonnegative().default(50),
+  /** known ranges, `feature: [min, max]`; other numeric features learn theirs in the reference period */
+  range: z.record(z.string(), rangeSchema).default({}),
+  /** how each feature's normal (type, range, categories) is learned from its own first values */
+  reference: z
+    .strictObject({
+      /** event time from a feature's first window that makes up its reference; a day covers its daily rhythm */
+      period: durationSchema.default(DAY),
+      quantiles: quantilesSchema.default([0.001, 0.999]),
+      /** the learned range is widened by this fraction of its width on each side */
+      margin: z.number().nonnegative().default(0.1),
+      /** numeric values sampled per feature to compute the quantiles */
+      sample: z.number().int().min(10).max(100_000).default(2000),
+      /** a string feature with more distinct values is an id, not a category */
+      max_categories: z.number().int().positive().max(100_000).default(1000),
+    })
+    .prefault({}),
 });
 export type FeatureQualityDefinition = z.infer<typeof schema> & CheckDefinition;
 
@@ -22,29 +54,100 @@ interface FeatureCounts {
   total: number;
   nulls: number;
   zeros: number;
+  /** numeric values judged against a range, and those outside it */
+  ranged: number;
+  outOfRange: number;
+  /** non-null values judged against the established type, and those of another type */
+  typed: number;
+  typeChanged: number;
+  otherTypes: Partial<Record<JsonType, number>>;
+  /** categorical values judged against the reference categories, and those never seen there */
+  categorised: number;
+  newCategory: number;
+  newValues: Map<string, number>;
 }
 
+const emptyCounts = (): FeatureCounts => ({
+  total: 0, nulls: 0, zeros: 0, ranged: 0, outOfRange: 0, typed: 0, typeChanged: 0, otherTypes: {}, categorised: 0, newCategory: 0, newValues: new Map(),
+});
+
+/** RATE: each measure's numerator and denominator; undefined when the window has nothing to judge. */
+const RATE: Record<Measure, (c: FeatureCounts) => [number, number]> = {
+  null_rate: (c) => [c.nulls, c.total],
+  zero_rate: (c) => [c.zeros, c.total],
+  out_of_range_rate: (c) => [c.outOfRange, c.ranged],
+  type_change_rate: (c) => [c.typeChanged, c.typed],
+  new_category_rate: (c) => [c.newCategory, c.categorised],
+};
+
+const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toPrecision(4));
+
 /**
- * feature-quality watches the model's inputs in `serving` events: per feature, the share of values
- * that are null or missing (a feature pipeline that broke) and the share that are exactly zero.
+ * feature-quality watches the model's inputs in `serving` events, per feature: the share of values
+ * that are null or missing (a feature pipeline that broke), exactly zero, outside the feature's
+ * range, of another JSON type than usual, or a category never seen before. The last three compare
+ * with a reference each feature learns from its own first values (or a given `range`); until then
+ * they report nothing, so a new stream or a new feature is quiet while it is learned.
  */
 export const featureQualityKind: CheckKind<FeatureQualityDefinition> = {
   kind: 'feature-quality',
-  description: 'per-feature null/missing rate and zero rate of the serving inputs',
+  description: 'per-feature null, zero, out-of-range, type-change and new-category rates of the serving inputs',
   mode: 'streaming',
-  schema: schema as z.ZodType<FeatureQualityDefinition>,
+  schema: schema as unknown as z.ZodType<FeatureQualityDefinition>,
   create(def) {
     const only = def.features.length ? new Set(def.features) : undefined;
+    const refOptions = {
+      windows: Math.ceil(def.reference.period / def.window),
+      quantiles: def.reference.quantiles,
+      margin: def.reference.margin,
+      sample: def.reference.sample,
+      maxCategories: def.reference.max_categories,
+    };
+    // a Map, not the parsed object: a feature named like an Object.prototype key must not find a range
+    const givenRange = new Map(Object.entries(def.range));
+    const needsReference = def.measures.some((m) => m !== 'null_rate' && m !== 'zero_rate');
     // Known features per place (context / candidate), so an absent one can be counted as missing.
     const known = { context: new Set<string>(), candidate: new Set<string>() };
+    const refs = new Map<string, FeatureReference>();
     const windows = new WindowedState(() => new Map<string, FeatureCounts>());
-    const count = (agg: Map<string, FeatureCounts>, name: string, v: unknown) => {
+
+    const count = (agg: Map<string, FeatureCounts>, name: string, v: FeatureValue | undefined) => {
       let c = agg.get(name);
-      if (!c) agg.set(name, (c = { total: 0, nulls: 0, zeros: 0 }));
+      if (!c) agg.set(name, (c = emptyCounts()));
       c.total++;
-      if (v === null || v === undefined) c.nulls++;
-      else if (v === 0) c.zeros++;
+      if (v === null || v === undefined) {
+        c.nulls++;
+        return;
+      }
+      if (v === 0) c.zeros++;
+      if (!needsReference) return;
+      const ref = refs.get(name)!;
+      ref.learn(v);
+      const type = typeof v as JsonType;
+      const range = givenRange.get(name) ?? ref.learned?.range;
+      if (range && type === 'number') {
+        c.ranged++;
+        if ((v as number) < range[0] || (v as number) > range[1]) c.outOfRange++;
+      }
+      const learned = ref.learned;
+      if (!learned) return;
+      c.typed++;
+      if (type !== learned.type) {
+        c.typeChanged++;
+        c.otherTypes[type] = (c.otherTypes[type] ?? 0) + 1;
+      }
+      if (learned.categories && type !== 'number') {
+        c.categorised++;
+        const s = String(v);
+        if (!learned.categories.has(s)) {
+          c.newCategory++;
+          const n = c.newValues.get(s);
+          if (n !== undefined) c.newValues.set(s, n + 1);
+          else if (c.newValues.size < MAX_NEW_VALUES) c.newValues.set(s, 1);
+        }
+      }
     };
+
     const countAll = (agg: Map<string, FeatureCounts>, features: Features, place: 'context' | 'candidate') => {
       const prefix = place === 'context' ? 'context.' : '';
       const names = known[place];
@@ -54,6 +157,7 @@ export const featureQualityKind: CheckKind<FeatureQualityDefinition> = {
         if (!names.has(name)) {
           if (only ? !only.has(name) : known.context.size + known.candidate.size >= def.max_features) continue;
           names.add(name);
+          refs.set(name, new FeatureReference(refOptions));
         }
         present++;
         count(agg, name, features[key]);
@@ -61,6 +165,33 @@ export const featureQualityKind: CheckKind<FeatureQualityDefinition> = {
       if (present === names.size) return;
       for (const name of names) if (!(name.slice(prefix.length) in features)) count(agg, name, undefined);
     };
+
+    /** evidenceFor: the features with the highest rate of the measure this window, highest first. */
+    const evidenceFor = (agg: Map<string, FeatureCounts>, measure: Measure): EvidenceItem[] => {
+      const items: EvidenceItem[] = [];
+      for (const [feature, c] of agg) {
+        const [num, den] = RATE[measure](c);
+        if (num === 0 || den < def.min_values) continue;
+        items.push({ name: `feature=${feature}`, value: num / den, note: noteFor(measure, feature, c, num, den) });
+      }
+      return items.sort((a, b) => b.value - a.value || a.name.localeCompare(b.name)).slice(0, EVIDENCE_ITEMS);
+    };
+
+    const noteFor = (measure: Measure, feature: string, c: FeatureCounts, num: number, den: number): string => {
+      const base = `${num} of ${den} values`;
+      if (measure === 'out_of_range_rate') {
+        const r = givenRange.get(feature) ?? refs.get(feature)?.learned?.range;
+        return r ? `${base} outside [${fmt(r[0])}, ${fmt(r[1])}]` : base;
+      }
+      if (measure === 'type_change_rate') {
+        const was = refs.get(feature)?.learned?.type;
+        const now = Object.entries(c.otherTypes).map(([t, n]) => `${t} ×${n}`).join(', ');
+        return `${base}: ${now} where ${was} was established`;
+      }
+      if (measure === 'new_category_rate') return `${base} new: ${[...c.newValues.keys()].slice(0, 3).join(', ')}`;
+      return `${base} ${measure === 'null_rate' ? 'null or missing' : 'exactly 0'}`;
+    };
+
     return {
       mode: 'streaming',
       eventTypes: ['serving'],
@@ -74,13 +205,31 @@ export const featureQualityKind: CheckKind<FeatureQualityDefinition> = {
       close(ws) {
         const agg = windows.take(ws);
         const out: Observation[] = [];
+        const evidence = new Map<Measure, EvidenceItem[]>();
         for (const [feature, c] of agg) {
-          if (c.total < def.min_values) continue;
           for (const measure of def.measures) {
-            const value = (measure === 'null_rate' ? c.nulls : c.zeros) / c.total;
-            out.push({ labels: { feature, measure }, value, details: { values: c.total, nulls: c.nulls, zeros: c.zeros } });
+            const [num, den] = RATE[measure](c);
+            if (den < def.min_values || den === 0) continue;
+            let ev = evidence.get(measure);
+            if (!ev) evidence.set(measure, (ev = evidenceFor(agg, measure)));
+            const obs: Observation = {
+              labels: { feature, measure },
+              value: num / den,
+              details: { values: c.total, nulls: c.nulls, zeros: c.zeros, judged: den, matching: num },
+              evidence: ev,
+            };
+            if (measure === 'new_category_rate' && c.newValues.size) {
+              const values = [...c.newValues].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+              obs.details!.new_values = Object.fromEntries(values);
+              // the new values of this feature are the evidence: the page names them
+              obs.evidence = values.slice(0, 10).map(([v, n]) => ({ name: `${feature}=${v}`, value: n, note: 'not seen in the reference period' }));
+            }
+            if (measure === 'out_of_range_rate') obs.details!.range = givenRange.get(feature) ?? refs.get(feature)?.learned?.range ?? null;
+            out.push(obs);
           }
         }
+        // Windows count towards a feature's reference only once closed, so the period is event time.
+        for (const [feature, c] of agg) if (c.total > c.nulls) refs.get(feature)?.windowClosed();
         return out;
       },
     };

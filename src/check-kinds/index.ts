@@ -15,6 +15,7 @@ import { queryCheckKinds } from './query';
 import { launchCurveKind } from './cold-start-launch-curve';
 import { newItemShareKind } from './cold-start-new-item-share';
 import { launchForecastKind } from './cold-start-launch-forecast';
+import { duplicateRateKind } from './duplicate-rate';
 
 /** builtinCheckKinds lists every check kind explicitly; a test checks each has a shipped example. */
 export function builtinCheckKinds(): Registry<CheckKind<any>> {
@@ -34,5 +35,6 @@ export function builtinCheckKinds(): Registry<CheckKind<any>> {
     launchCurveKind,
     newItemShareKind,
     launchForecastKind,
+    duplicateRateKind,
   ]);
 }

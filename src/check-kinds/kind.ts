@@ -8,8 +8,11 @@ import { validate as validCron } from 'node-cron';
 import { durationSchema } from '../config/duration';
 import { muteSchema, type MuteWindow } from '../alerting/mute';
 
-/** The label names a check may group by; fixed so every exported series has the same label set. */
-export const SERIES_LABELS = ['surface', 'model_version', 'event_type', 'feature', 'measure', 'cohort', 'action'] as const;
+/**
+ * The label names a check may group by; fixed so every exported series has the same label set.
+ * `segment` carries any other grouping (e.g. `context.country=DE` from a volume check's `by`).
+ */
+export const SERIES_LABELS = ['surface', 'model_version', 'event_type', 'feature', 'measure', 'cohort', 'action', 'segment'] as const;
 export type SeriesLabel = (typeof SERIES_LABELS)[number];
 
 /** Observation: one value of one series of a check, for one evaluation (a closed window or a cron tick). */

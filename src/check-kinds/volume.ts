@@ -3,32 +3,78 @@ import { EVENT_TYPES, type RecEvent } from '../events/contract';
 import { commonCheckFields, labelsKey, streamingFields, type CheckDefinition, type CheckKind, type Observation } from './kind';
 import { SeriesIndex, WindowedState } from './windowed';
 
+/** event fields that are series labels of their own */
 const VOLUME_LABELS = ['surface', 'model_version', 'action', 'cohort'] as const;
+/**
+ * Any other field is read from where the event contract keeps free-form data (the decoder keeps no
+ * unknown top-level field): a serving event's `context.<name>` feature, an item's `attributes.<name>`.
+ */
+const EXTRA_FIELD = /^(context|attributes)\.[^.\s]+$/;
+const EXTRA_FIELD_TYPE = { context: 'serving', attributes: 'item' } as const;
+/** label values longer than this are cut, so one odd value cannot bloat every exported series */
+const MAX_VALUE_LENGTH = 64;
 
-const schema = z.strictObject({
-  ...commonCheckFields,
-  ...streamingFields,
-  kind: z.literal('volume'),
-  event_type: z.enum(EVENT_TYPES as [string, ...string[]]),
-  /** labels of the event to count separately, e.g. [surface] */
-  by: z.array(z.enum(VOLUME_LABELS)).default([]),
-  /** at most this many distinct series are tracked; later ones are counted in the total only */
-  max_series: z.number().int().positive().default(200),
-});
+const byEntry = z.union([
+  z.enum(VOLUME_LABELS),
+  z.string().regex(EXTRA_FIELD, `expected one of ${VOLUME_LABELS.join(', ')}, context.<feature> (serving events) or attributes.<name> (item events)`),
+]);
+
+const schema = z
+  .strictObject({
+    ...commonCheckFields,
+    ...streamingFields,
+    kind: z.literal('volume'),
+    event_type: z.enum(EVENT_TYPES as [string, ...string[]]),
+    /** fields of the event to count separately, e.g. [surface] or [surface, context.country] */
+    by: z.array(byEntry).default([]),
+    /** at most this many distinct series are tracked; later ones are counted in the total only */
+    max_series: z.number().int().positive().default(200),
+  })
+  .superRefine((d, ctx) => {
+    d.by.forEach((field, i) => {
+      const place = field.split('.')[0] as keyof typeof EXTRA_FIELD_TYPE;
+      const needs = EXTRA_FIELD_TYPE[place];
+      if (field.includes('.') && needs !== d.event_type) {
+        ctx.addIssue({ code: 'custom', path: ['by', i], message: `${field} is only in ${needs} events, but event_type is ${d.event_type}` });
+      }
+    });
+  });
 export type VolumeDefinition = z.infer<typeof schema> & CheckDefinition;
 
-/** volume counts the events of one type per window, optionally per label value. */
+/** labelValue: a field's value as a label: 'none' when absent, JSON for objects, cut to a bounded length. */
+export function labelValue(v: unknown): string {
+  if (v === undefined || v === null) return 'none';
+  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return s.length > MAX_VALUE_LENGTH ? s.slice(0, MAX_VALUE_LENGTH) : s;
+}
+
+/** fieldOf reads a `by` entry from an event: a top-level field, `context.<name>` or `attributes.<name>`. */
+function fieldOf(e: RecEvent, field: string): unknown {
+  const dot = field.indexOf('.');
+  if (dot < 0) return (e as unknown as Record<string, unknown>)[field];
+  const place = (e as unknown as Record<string, unknown>)[field.slice(0, dot)] as Record<string, unknown> | undefined;
+  return place?.[field.slice(dot + 1)];
+}
+
+/**
+ * volume counts the events of one type per window, optionally per label value. The fixed labels
+ * (surface, model_version, action, cohort) are exported as themselves; other fields go into the
+ * `segment` label as `field=value` pairs, so every series keeps the one fixed label set.
+ */
 export const volumeKind: CheckKind<VolumeDefinition> = {
   kind: 'volume',
-  description: 'events per window of one type, optionally per surface / model version / action / cohort',
+  description: 'events per window of one type, optionally per surface / model version / action / cohort / context.<feature> / attributes.<name>',
   mode: 'streaming',
-  schema: schema as z.ZodType<VolumeDefinition>,
+  schema: schema as unknown as z.ZodType<VolumeDefinition>,
   create(def) {
     const seen = new SeriesIndex(def.max_series);
     const windows = new WindowedState(() => new Map<string, { labels: Record<string, string>; count: number }>());
+    const fixed = def.by.filter((f) => !f.includes('.'));
+    const extra = def.by.filter((f) => f.includes('.'));
     const labelsOf = (e: RecEvent): Record<string, string> => {
       const out: Record<string, string> = {};
-      for (const l of def.by) out[l] = String((e as unknown as Record<string, unknown>)[l] ?? 'none');
+      for (const l of fixed) out[l] = labelValue(fieldOf(e, l));
+      if (extra.length) out.segment = extra.map((f) => `${f}=${labelValue(fieldOf(e, f))}`).join(',');
       return out;
     };
     return {

@@ -347,7 +347,7 @@ describe('generated dashboards', () => {
   test('each topical dashboard shows exactly the checks of its kinds, with the value next to its expected band', () => {
     const kindOf = Object.fromEntries(checks.map((c) => [c.def.name, c.def.kind]));
     const expectKinds: Record<string, string[]> = {
-      'recsysops-data.json': ['volume', 'freshness'],
+      'recsysops-data.json': ['volume', 'freshness', 'duplicate-rate'],
       'recsysops-model.json': ['engagement-rate', 'feature-quality', 'latency'],
       'recsysops-cold-start.json': ['cold-start'],
     };

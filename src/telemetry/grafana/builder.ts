@@ -167,7 +167,7 @@ export function band(selector: string, o: { w?: number; h?: number; legend?: str
     w: o.w ?? 12,
     h: o.h ?? 9,
     targets: [
-      { expr: `recsysops_check_value${selector}`, legend: o.legend ?? 'value {{surface}} {{model_version}} {{feature}} {{cohort}} {{action}}' },
+      { expr: `recsysops_check_value${selector}`, legend: o.legend ?? 'value {{surface}} {{model_version}} {{feature}} {{measure}} {{cohort}} {{action}} {{segment}}' },
       { expr: `recsysops_check_expected_lower${selector}`, legend: 'expected lower' },
       { expr: `recsysops_check_expected_upper${selector}`, legend: 'expected upper' },
     ],

@@ -14,7 +14,7 @@ export interface CheckRef {
 
 /** DASHBOARD_KINDS: which check kinds each topical dashboard shows. */
 export const DASHBOARD_KINDS = {
-  data: ['volume', 'freshness'],
+  data: ['volume', 'freshness', 'duplicate-rate'],
   model: ['engagement-rate', 'feature-quality', 'latency'],
   'cold-start': ['cold-start'],
 } as const;
@@ -46,7 +46,7 @@ function checksSection(title: string): ReturnType<typeof row>[] {
     row(title),
     statusTimeline('Check status', `max by (check) (recsysops_check_status${SEL})`, '{{check}}', { h: 6 }),
     band(SEL),
-    timeseries('Anomaly score', [{ expr: `recsysops_check_anomaly_score${SEL}`, legend: '{{check}} {{surface}} {{model_version}} {{feature}} {{cohort}}' }], {
+    timeseries('Anomaly score', [{ expr: `recsysops_check_anomaly_score${SEL}`, legend: '{{check}} {{surface}} {{model_version}} {{feature}} {{cohort}} {{segment}}' }], {
       description: "The detector's anomaly score in [0, 1]: 0.5 is its threshold; above it the series breaches.",
     }),
   ];
@@ -77,7 +77,7 @@ function overview(): Json {
         description: 'Wall clock minus the watermark: how far behind the stream recsysops judges. Negative in the accelerated demo.',
       }),
       band(SEL),
-      timeseries('Anomaly score', [{ expr: `recsysops_check_anomaly_score${SEL}`, legend: '{{check}} {{surface}} {{model_version}} {{feature}} {{cohort}}' }]),
+      timeseries('Anomaly score', [{ expr: `recsysops_check_anomaly_score${SEL}`, legend: '{{check}} {{surface}} {{model_version}} {{feature}} {{cohort}} {{segment}}' }]),
       timeseries(
         'Malformed and late events/s',
         [

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { durationSchema } from '../config/duration';
+import { EVENT_TYPES, type EventType, type RecEvent } from '../events/contract';
+import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type EvidenceItem, type Observation } from './kind';
+import { RecentKeys } from './recent-keys';
+import { WindowedState } from './windowed';
+
+const schema = z.strictObject({
+  ...commonCheckFields,
+  ...streamingFields,
+  kind: z.literal('duplicate-rate'),
+  /** event types to watch; each is its own series (label event_type) */
+  event_types: z
+    .array(z.enum(EVENT_TYPES as [EventType, ...EventType[]]))
+    .min(1)
+    .default(['impression', 'engagement', 'serving']),
+  /** how far back (event time) an earlier copy is remembered */
+  lookback: durationSchema.default(3_600_000),
+  /** at most this many event keys are remembered (one number each); the oldest go first */
+  max_keys: z.number().int().positive().default(200_000),
+  /** also require the same `ts`: only exact re-deliveries count, not a user clicking twice */
+  match_ts: z.boolean().default(false),
+  /** windows with fewer events of a type are too small to judge */
+  min_events: z.number().int().nonnegative().default(50),
+});
+export type DuplicateRateDefinition = z.infer<typeof schema> & CheckDefinition;
+
+/**
+ * eventKey: what makes two events "the same" — the type and the ids that identify one logged fact
+ * (a request shown an item to a user, a user's action on it, one serving call, one item record).
+ */
+export function eventKey(e: RecEvent, matchTs: boolean): string {
+  const ts = matchTs ? `\u0000${e.ts}` : '';
+  switch (e.type) {
+    case 'impression':
+      return `i\u0000${e.request_id}\u0000${e.item_id}\u0000${e.user_id}${ts}`;
+    case 'engagement':
+      return `e\u0000${e.request_id ?? ''}\u0000${e.item_id}\u0000${e.user_id}\u0000${e.action}${ts}`;
+    case 'serving':
+      return `s\u0000${e.request_id}\u0000${e.user_id}${ts}`;
+    case 'item':
+      return `t\u0000${e.item_id}\u0000${e.launch_ts}\u0000${e.cohort ?? ''}${ts}`;
+  }
+}
+
+/**
+ * segmentOf: where a duplicate came from, for the evidence (the producer that double-sends), as
+ * two values (the second may be empty) so the hot path looks them up without building a string.
+ */
+function segmentOf(e: RecEvent): [string, string] {
+  switch (e.type) {
+    case 'impression':
+    case 'serving':
+      return [e.surface ?? 'none', e.model_version];
+    case 'engagement':
+      return [e.action, ''];
+    case 'item':
+      return [e.cohort ?? 'none', ''];
+  }
+}
+
+const SEGMENT_NAMES: Record<EventType, [string, string]> = {
+  impression: ['surface', 'model_version'],
+  serving: ['surface', 'model_version'],
+  engagement: ['action', ''],
+  item: ['cohort', ''],
+};
+
+/** at most this many distinct segments are counted per window and type */
+const MAX_SEGMENTS = 50;
+const EVIDENCE_ITEMS = 5;
+
+interface TypeCounts {
+  events: number;
+  duplicates: number;
+  /** segment (first value → second value) → [events, duplicates] */
+  segments: Map<string, Map<string, [number, number]>>;
+  segmentCount: number;
+}
+
+/**
+ * duplicate-rate: per window and event type, the share of events that repeat an earlier one (same
+ * type and ids) seen within the look-back — a producer retrying without idempotence, a consumer
+ * re-reading a partition, a logging call made twice.
+ */
+export const duplicateRateKind: CheckKind<DuplicateRateDefinition> = {
+  kind: 'duplicate-rate',
+  description: 'share of events per window that repeat an earlier event (same type and ids) within a bounded look-back',
+  mode: 'streaming',
+  schema: schema as z.ZodType<DuplicateRateDefinition>,
+  create(def) {
+    const recent = new RecentKeys(def.lookback, def.max_keys);
+    const windows = new WindowedState(() => new Map<EventType, TypeCounts>());
+    return {
+      mode: 'streaming',
+      eventTypes: def.event_types,
+      windowMs: def.window,
+      add(ws, e) {
+        const agg = windows.at(ws);
+        let c = agg.get(e.type);
+        if (!c) agg.set(e.type, (c = { events: 0, duplicates: 0, segments: new Map(), segmentCount: 0 }));
+        const dup = recent.seen(eventKey(e, def.match_ts), e.ts);
+        c.events++;
+        if (dup) c.duplicates++;
+        const [first, second] = segmentOf(e);
+        let inner = c.segments.get(first);
+        const s = inner?.get(second);
+        if (s) {
+          s[0]++;
+          if (dup) s[1]++;
+        } else if (c.segmentCount < MAX_SEGMENTS) {
+          if (!inner) c.segments.set(first, (inner = new Map()));
+          inner.set(second, [1, dup ? 1 : 0]);
+          c.segmentCount++;
+        }
+      },
+      close(ws) {
+        const agg = windows.take(ws);
+        const out: Observation[] = [];
+        for (const type of def.event_types) {
+          const c = agg.get(type);
+          if (!c || c.events < def.min_events) continue;
+          const [n1, n2] = SEGMENT_NAMES[type];
+          const segments: Array<[string, [number, number]]> = [];
+          for (const [first, inner] of c.segments) {
+            for (const [second, counts] of inner) segments.push([`${n1}=${first}${n2 ? `, ${n2}=${second}` : ''}`, counts]);
+          }
+          const evidence: EvidenceItem[] = segments
+            .filter(([, [, d]]) => d > 0)
+            .sort((a, b) => b[1][1] - a[1][1] || a[0].localeCompare(b[0]))
+            .slice(0, EVIDENCE_ITEMS)
+            .map(([name, [n, d]]) => ({ name, value: d / n, note: `${d} of ${n} events repeat earlier ones` }));
+          out.push({
+            labels: { event_type: type },
+            value: c.duplicates / c.events,
+            details: { events: c.events, duplicates: c.duplicates, remembered_keys: recent.size, evicted_early: recent.evictedEarly },
+            evidence,
+          });
+        }
+        return out;
+      },
+    };
+  },
+};

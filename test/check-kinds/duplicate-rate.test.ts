@@ -1,0 +1,102 @@
+import { duplicateRateKind, eventKey } from '../../src/check-kinds/duplicate-rate';
+import { fnv1a, RecentKeys } from '../../src/check-kinds/recent-keys';
+import type { EngagementEvent, ImpressionEvent, RecEvent } from '../../src/events/contract';
+import { MIN, serving, streamingCheck, T0 } from './helpers';
+
+const imp = (request: string, item: string, extra: Partial<ImpressionEvent> = {}): ImpressionEvent => ({
+  type: 'impression', ts: T0, request_id: request, user_id: 'u1', item_id: item, position: 0, score: 1, model_version: 'v1', surface: 'home', ...extra,
+});
+const eng = (item: string, action: string, ts = T0): EngagementEvent => ({ type: 'engagement', ts, user_id: 'u1', item_id: item, action, request_id: 'r1' });
+
+test('FNV-1a 32 matches the published test vectors', () => {
+  expect(fnv1a('')).toBe(0x811c9dc5);
+  expect(fnv1a('a')).toBe(0xe40c292c);
+  expect(fnv1a('foobar')).toBe(0xbf9cf968);
+});
+
+describe('RecentKeys: a bounded look-back set', () => {
+  test('a key is a repeat within the look-back only', () => {
+    const r = new RecentKeys(10 * MIN, 100);
+    expect(r.seen('a', T0)).toBe(false);
+    expect(r.seen('b', T0)).toBe(false);
+    expect(r.seen('a', T0 + 10 * MIN)).toBe(true); // exactly at the edge: still remembered
+    expect(r.seen('a', T0 + 10 * MIN + 1)).toBe(false); // its first sighting is now too old
+    expect(r.seen('a', T0 + 12 * MIN)).toBe(true); // remembered from the re-sighting
+    expect(r.seen('ab', T0 + 12 * MIN)).toBe(false);
+  });
+  test('keys older than the look-back are dropped, and never more than max_keys are kept', () => {
+    const r = new RecentKeys(10 * MIN, 3);
+    for (let k = 0; k < 5; k++) r.seen(`k${k}`, T0 + k);
+    expect(r.size).toBe(3);
+    expect(r.evictedEarly).toBe(2);
+    expect(r.seen('k4', T0 + 10)).toBe(true);
+    expect(r.seen('k0', T0 + 10)).toBe(false); // k0 was forgotten to keep the bound
+    r.seen('k99', T0 + 30 * MIN);
+    expect(r.size).toBe(1); // everything else is older than 10 minutes
+  });
+});
+
+describe('duplicate-rate', () => {
+  const check = (def: Record<string, unknown> = {}) => streamingCheck(duplicateRateKind, { window: '10m', min_events: 1, ...def });
+  const feed = (c: ReturnType<typeof check>, ws: number, events: RecEvent[]) => events.forEach((e) => c.add(ws, e));
+
+  test('the share of events per type that repeat an earlier one, also across windows', () => {
+    const c = check();
+    // window 1: r1/a, r1/b, r1/a again (1 of 3); serving r1 twice (1 of 2)
+    feed(c, T0, [imp('r1', 'a'), imp('r1', 'b'), imp('r1', 'a'), serving([{}], {}, { request_id: 'r1' }), serving([{}], {}, { request_id: 'r1' })]);
+    const w1 = c.close(T0, T0 + 10 * MIN);
+    expect(w1.map((o) => [o.labels.event_type, o.value])).toEqual([['impression', 1 / 3], ['serving', 1 / 2]]);
+    // window 2: r1/b repeats window 1's (1 of 2); another user's r1/b is a different event
+    const ws2 = T0 + 10 * MIN;
+    feed(c, ws2, [imp('r1', 'b', { ts: ws2 }), imp('r1', 'b', { ts: ws2, user_id: 'u2' })]);
+    const w2 = c.close(ws2, ws2 + 10 * MIN);
+    expect(w2).toEqual([expect.objectContaining({ labels: { event_type: 'impression' }, value: 0.5 })]);
+  });
+
+  test('the evidence names where the duplicates come from, most first', () => {
+    const c = check({ event_types: ['impression'] });
+    feed(c, T0, [
+      imp('r1', 'a'), imp('r1', 'a'), imp('r1', 'b'), imp('r1', 'b'), // home: 2 of 4
+      imp('r2', 'a', { surface: 'search' }), imp('r2', 'a', { surface: 'search' }), imp('r2', 'b', { surface: 'search' }), // search: 1 of 3
+      imp('r3', 'a', { surface: 'row' }), // row: none
+    ]);
+    const [obs] = c.close(T0, T0 + 10 * MIN);
+    expect(obs.value).toBe(3 / 8);
+    expect(obs.evidence).toEqual([
+      { name: 'surface=home, model_version=v1', value: 0.5, note: '2 of 4 events repeat earlier ones' },
+      { name: 'surface=search, model_version=v1', value: 1 / 3, note: '1 of 3 events repeat earlier ones' },
+    ]);
+  });
+
+  test('engagements repeat with the same action; match_ts counts only exact re-deliveries', () => {
+    const loose = check({ event_types: ['engagement'] });
+    const strict = check({ event_types: ['engagement'], match_ts: true });
+    // play a, click a, play a 5 s later (a second play), play a again at the same ts as the second
+    const events = [eng('a', 'play'), eng('a', 'click'), eng('a', 'play', T0 + 5000), eng('a', 'play', T0 + 5000)];
+    feed(loose, T0, events);
+    feed(strict, T0, events);
+    expect(loose.close(T0, T0 + 10 * MIN)[0].value).toBe(2 / 4);
+    expect(strict.close(T0, T0 + 10 * MIN)[0].value).toBe(1 / 4);
+  });
+
+  test('the look-back is bounded in time', () => {
+    const c = check({ event_types: ['impression'], lookback: '15m' });
+    feed(c, T0, [imp('r1', 'a')]);
+    c.close(T0, T0 + 10 * MIN);
+    const late = T0 + 20 * MIN;
+    feed(c, late, [imp('r1', 'a', { ts: late })]); // 20 minutes later: no longer remembered
+    expect(c.close(late, late + 10 * MIN)[0].value).toBe(0);
+  });
+
+  test('windows with fewer than min_events events of a type report nothing', () => {
+    const c = check({ min_events: 3 });
+    feed(c, T0, [imp('r1', 'a'), imp('r1', 'a')]);
+    expect(c.close(T0, T0 + 10 * MIN)).toEqual([]);
+  });
+
+  test('item events repeat with the same item, launch time and cohort', () => {
+    const item = (cohort: string): RecEvent => ({ type: 'item', ts: T0, item_id: 'i1', launch_ts: T0, cohort });
+    expect(eventKey(item('drama'), false)).toBe(eventKey(item('drama'), false));
+    expect(eventKey(item('drama'), false)).not.toBe(eventKey(item('kids'), false));
+  });
+});
