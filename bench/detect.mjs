@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // bench/detect.mjs — detection quality of the checks on a labelled corpus (`npm run bench:detect`)
 //
-//   npm run bench:detect -- [--checks DIR] [--config FILE] [--weeks WARMUP,CLEAN,FAULT] [--rpm N]
+//   npm run bench:detect -- [--checks DIR] [--config FILE] [--weeks WARMUP,CLEAN,FAULT] [--rpm N] [--dump FILE]
+//
+// --dump FILE writes the labelled faults and every fired alert as NDJSON (to inspect misses).
 //
 // Simulates weeks of the demo world (fixed seeds, a weekly rhythm), injects every fault kind several
 // times at several sizes, streams it through the checks of DIR (default: the shipped checks/) with
@@ -54,6 +56,7 @@ try {
     checksDir: resolve(opt('checks') ?? join(root, 'checks')),
     configPath: opt('config') && resolve(opt('config')),
     corpus,
+    dumpPath: opt('dump') && resolve(opt('dump')),
     progress: (line) => process.stderr.write(line + '\n'),
   });
   process.stdout.write(table + '\n');

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { builtinPlugins } from '../../plugins';
 import { createLogger } from '../../telemetry/logger';
@@ -15,6 +16,8 @@ export interface BenchDetectOptions {
   /** overrides of the corpus, e.g. fewer weeks for a quick look */
   corpus?: Partial<{ warmup_weeks: number; clean_weeks: number; fault_weeks: number; requests_per_minute: number }>;
   progress: (line: string) => void;
+  /** write the labelled faults and every fired alert here (NDJSON), to inspect misses and false alarms */
+  dumpPath?: string;
 }
 
 /** benchDetect builds the corpus, runs the checks over it and returns the printed report. */
@@ -34,6 +37,14 @@ export async function benchDetect(o: BenchDetectOptions): Promise<string> {
     onDay: ({ day, days, events, alerts }) =>
       o.progress(`  day ${day}/${days}: ${events} events, ${alerts} alerts fired, ${((Date.now() - t0) / 1000).toFixed(0)} s`),
   });
+  if (o.dumpPath) {
+    const iso = (t: number) => new Date(t).toISOString();
+    const lines = [
+      ...corpus.faults.map((f) => ({ fault: f.kind, id: f.id, size: f.size, starts: iso(f.startsAt), ends: iso(f.endsAt) })),
+      ...run.alerts.map((a) => ({ alert: a.check, at: iso(a.at), labels: a.labels })),
+    ];
+    writeFileSync(o.dumpPath, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  }
   const scheduledMs = config.scheduled_every_s * 1000;
   const checks = run.checks.map((c) => ({
     name: c.def.name,
