@@ -42,6 +42,7 @@ export async function benchDetect(o: BenchDetectOptions): Promise<string> {
     const lines = [
       ...corpus.faults.map((f) => ({ fault: f.kind, id: f.id, size: f.size, starts: iso(f.startsAt), ends: iso(f.endsAt) })),
       ...run.alerts.map((a) => ({ alert: a.check, at: iso(a.at), labels: a.labels })),
+      ...run.resolved.map((a) => ({ resolved: a.check, at: iso(a.at), labels: a.labels })),
     ];
     writeFileSync(o.dumpPath, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
   }

@@ -31,6 +31,8 @@ export interface RunOptions {
 export interface RunResult {
   checks: LoadedCheck[];
   alerts: FiredAlert[];
+  /** every resolution, for --dump: when an alert that could detect the next fault was free again */
+  resolved: FiredAlert[];
   events: number;
 }
 
@@ -50,11 +52,15 @@ export async function runCorpus(o: RunOptions): Promise<RunResult> {
   try {
     const pipeline = assemblePipeline({ checks, config, plugins: o.plugins, notifiers: [], stateDir, registry: new PromRegistry(), logger: o.logger, clock: () => now });
     const alerts: FiredAlert[] = [];
+    const resolved: FiredAlert[] = [];
     const evaluate = pipeline.evaluator.evaluate.bind(pipeline.evaluator);
     // The engine calls evaluator.evaluate for every closed window: wrap it to see the transitions.
     pipeline.evaluator.evaluate = async (check, observations, at, window) => {
       const changes = await evaluate(check, observations, at, window);
-      for (const ch of changes) if (ch.transition === 'fired') alerts.push({ check: check.def.name, at, labels: ch.instance.labels });
+      for (const ch of changes) {
+        if (ch.transition === 'fired') alerts.push({ check: check.def.name, at, labels: ch.instance.labels });
+        if (ch.transition === 'resolved') resolved.push({ check: check.def.name, at, labels: ch.instance.labels });
+      }
       return changes;
     };
     const world = new DemoWorld({
@@ -85,7 +91,7 @@ export async function runCorpus(o: RunOptions): Promise<RunResult> {
     }
     await pipeline.engine.flush();
     await pipeline.notify.close();
-    return { checks, alerts, events };
+    return { checks, alerts, resolved, events };
   } finally {
     rmSync(stateDir, { recursive: true, force: true });
   }
