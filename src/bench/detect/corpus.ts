@@ -28,7 +28,7 @@ export const corpusSchema = z.strictObject({
   clean_weeks: z.number().int().min(0).default(2),
   fault_weeks: z.number().int().min(0).default(3),
   /** the demo world's size: requests per minute at the evening peak, users, catalogue items */
-  requests_per_minute: z.number().positive().default(12),
+  requests_per_minute: z.number().positive().default(20),
   users: z.number().int().positive().default(2000),
   items: z.number().int().positive().default(300),
   weekly_rhythm: z.boolean().default(true),
