@@ -3,7 +3,7 @@
  * one imitates a real incident class from the RecSysOps paper, so every built-in check has something
  * to find and `diagnose` has both data problems and model problems to tell apart.
  */
-export const FAULT_KINDS = ['volume-drop', 'feature-bug', 'bad-model', 'starved-item', 'latency-spike', 'stale-cache'] as const;
+export const FAULT_KINDS = ['volume-drop', 'feature-bug', 'bad-model', 'starved-item', 'latency-spike', 'stale-cache', 'stall'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** FAULT_DESCRIPTIONS says what each fault does, for logs and `--help`. */
@@ -14,6 +14,21 @@ export const FAULT_DESCRIPTIONS: Record<FaultKind, string> = {
   'starved-item': 'a new item (item-starved-<n>) launches with a broken age feature; the model never ranks it',
   'latency-spike': 'serving latency ×6',
   'stale-cache': "logged scores and slates come from a cache filled for another user's request",
+  stall: 'the event pipeline stops delivering: no event of any type arrives',
+};
+
+/**
+ * FAULT_SIZE_EFFECTS says what `size` (0 < size ≤ 1, default 1) scales for each fault kind, so a
+ * benchmark can inject faults from barely visible to blatant. Size 1 is exactly the unsized effect.
+ */
+export const FAULT_SIZE_EFFECTS: Record<FaultKind, string> = {
+  'volume-drop': "'home' loses size × 85% of its impressions",
+  'feature-bug': 'a size share of requests has the broken features',
+  'bad-model': 'a size share of requests is served by v2',
+  'starved-item': 'none: an item is starved or it is not',
+  'latency-spike': 'latency × (1 + 5·size)',
+  'stale-cache': 'a size share of requests is answered from the stale cache',
+  stall: 'a size share of the events is lost (1: nothing arrives)',
 };
 
 /** FaultSpec: one fault, `atMs` after the start (or after each repetition), lasting `durationMs`. */
@@ -21,6 +36,8 @@ export interface FaultSpec {
   kind: FaultKind;
   atMs: number;
   durationMs: number;
+  /** 0 < size ≤ 1 scales the effect (FAULT_SIZE_EFFECTS); absent means 1, the full effect */
+  size?: number;
 }
 
 /** FaultSchedule: the faults of one cycle; with `repeatEveryMs` the cycle repeats forever. */
@@ -38,6 +55,13 @@ export interface ActiveFault {
   endsAt: number;
   /** the starved item of a `starved-item` fault */
   itemId?: string;
+  /** the spec's size when it set one (absent: the full effect) */
+  size?: number;
+}
+
+/** faultSize: how strongly an active fault acts, 1 when its spec set no size. */
+export function faultSize(f: ActiveFault): number {
+  return f.size ?? 1;
 }
 
 export interface FaultTransition {
@@ -96,6 +120,7 @@ export class FaultTimeline {
     for (const f of schedule.faults) {
       if (!FAULT_KINDS.includes(f.kind)) throw new Error(`unknown fault kind "${f.kind}"; available: ${FAULT_KINDS.join(', ')}`);
       if (!(f.atMs >= 0) || !(f.durationMs >= 0)) throw new Error(`fault ${f.kind}: atMs and durationMs must be ≥ 0`);
+      if (f.size !== undefined && !(f.size > 0 && f.size <= 1)) throw new Error(`fault ${f.kind}: size must be in (0, 1], got ${f.size}`);
     }
     this.period = schedule.repeatEveryMs && schedule.repeatEveryMs > 0 ? schedule.repeatEveryMs : Infinity;
     this.longest = Math.max(0, ...schedule.faults.map((f) => f.atMs + f.durationMs));
@@ -119,7 +144,14 @@ export class FaultTimeline {
         // an instantaneous fault (duration 0) still "overlaps" the range containing its start
         if (startsAt < to && (endsAt > from || (f.durationMs === 0 && startsAt >= from))) {
           const n = cycle * this.starvedPerCycle + this.starvedOrdinal[i];
-          out.push({ kind: f.kind, cycle, startsAt, endsAt, ...(f.kind === 'starved-item' ? { itemId: starvedItemId(n) } : {}) });
+          out.push({
+            kind: f.kind,
+            cycle,
+            startsAt,
+            endsAt,
+            ...(f.kind === 'starved-item' ? { itemId: starvedItemId(n) } : {}),
+            ...(f.size !== undefined ? { size: f.size } : {}),
+          });
         }
       });
     }

@@ -2,23 +2,26 @@ import type { Candidate, EngagementEvent, ImpressionEvent, RecEvent, ServingEven
 import type { ModelRequest } from '../model/protocol';
 import { DEVICES, type Catalog, type DemoItem } from './catalog';
 import { candidateFeatures } from './features';
-import type { FaultTimeline } from './faults';
+import { faultSize, type ActiveFault, type FaultTimeline } from './faults';
 import type { Launches } from './launches';
 import { demoScore } from './model';
-import { gaussian, hashInts, pickWeighted, round, type Rng } from './random';
+import { gaussian, hashInts, pickWeighted, rngFor, round, type Rng } from './random';
 
 export const SURFACES = ['home', 'row-trending', 'search'] as const;
 const SURFACE_WEIGHTS = [0.6, 0.25, 0.15];
 /** how much more or less likely a user engages on each surface (search has intent) */
 const SURFACE_FACTOR: Record<string, number> = { home: 1, 'row-trending': 0.8, search: 1.3 };
 const TAG_CACHE = 31;
+const TAG_SHARE = 32;
 /** reserved candidate slots for fresh items: how new items get a chance at all */
 const FRESH_SLOTS = 2;
 /** no event of a request lands later than this after the request (latency cap + engagement delay cap) */
 export const MAX_EVENT_LAG_MS = 180_000;
 const LATENCY_CAP_MS = 5_000;
-/** share of 'home' impressions still logged during a volume-drop */
-const VOLUME_DROP_KEEP = 0.15;
+/** share of 'home' impressions lost during a full-size volume-drop */
+const VOLUME_DROP_LOSS = 0.85;
+/** latency multiplier added by a full-size latency-spike (×6 in all) */
+const LATENCY_SPIKE_EXTRA = 5;
 
 /** ServeContext: the parts of the world one request needs. */
 export interface ServeContext {
@@ -45,15 +48,19 @@ export function serveRequest(ctx: ServeContext, requestId: string, ts: number, r
   const hour = new Date(ts).getUTCHours();
   const items = pickCandidates(ctx, ts, rng);
 
-  const featureBug = timeline.isActive('feature-bug', ts) !== undefined;
-  const version = timeline.isActive('bad-model', ts) ? 'v2' : ctx.modelVersion;
+  // A fault of size < 1 hits a share of requests, chosen by a hash of the request id rather than a
+  // draw from `rng`, so sized faults leave every other draw of the request unchanged.
+  const hits = (f: ActiveFault | undefined): boolean => f !== undefined && (faultSize(f) >= 1 || requestShare(ctx.seed, requestId) < faultSize(f));
+  const featureBug = hits(timeline.isActive('feature-bug', ts));
+  const version = hits(timeline.isActive('bad-model', ts)) ? 'v2' : ctx.modelVersion;
   const context = { device, hour_of_day: hour };
   const candidates: Candidate[] = items.map((item) => ({ item_id: item.id, features: candidateFeatures(catalog, user, item, ts, featureBug) }));
   const request: ModelRequest = { request_id: requestId, user_id: user.id, context, candidates };
 
   // stale-cache: the cache key forgot the user, so every request gets the scores computed for the
   // request that filled the cache (another user), laid over this request's candidates.
-  const stale = timeline.isActive('stale-cache', ts);
+  const staleFault = timeline.isActive('stale-cache', ts);
+  const stale = hits(staleFault) ? staleFault : undefined;
   let scoredRequest = request;
   if (stale) {
     let cacheUser = catalog.users[hashInts(ctx.seed, TAG_CACHE, stale.cycle) % catalog.users.length];
@@ -62,7 +69,8 @@ export function serveRequest(ctx: ServeContext, requestId: string, ts: number, r
   }
   const scores = demoScore([scoredRequest], version)[0].scores;
 
-  const spike = timeline.isActive('latency-spike', ts) ? 6 : 1;
+  const spikeFault = timeline.isActive('latency-spike', ts);
+  const spike = spikeFault ? 1 + LATENCY_SPIKE_EXTRA * faultSize(spikeFault) : 1;
   const latency = round(Math.min(LATENCY_CAP_MS, Math.exp(Math.log(40) + 0.35 * gaussian(rng)) * spike), 1);
   const serving: ServingEvent = {
     type: 'serving', ts, request_id: requestId, user_id: user.id, model_version: version, context, candidates, scores, latency_ms: latency, surface,
@@ -74,7 +82,8 @@ export function serveRequest(ctx: ServeContext, requestId: string, ts: number, r
     .sort((a, b) => scores[b] - scores[a] || a - b)
     .slice(0, ctx.slateSize);
   const shownAt = ts + Math.ceil(latency);
-  const volumeDrop = surface === 'home' && timeline.isActive('volume-drop', ts) !== undefined;
+  const dropFault = surface === 'home' ? timeline.isActive('volume-drop', ts) : undefined;
+  const keep = dropFault ? 1 - VOLUME_DROP_LOSS * faultSize(dropFault) : 1;
   const engagements: EngagementEvent[] = [];
   slate.forEach((ci, position) => {
     const item = items[ci];
@@ -83,7 +92,7 @@ export function serveRequest(ctx: ServeContext, requestId: string, ts: number, r
     const actionDraw = rng();
     const delayDraw = gaussian(rng);
     const watchDraw = gaussian(rng);
-    if (!volumeDrop || keepDraw < VOLUME_DROP_KEEP) {
+    if (keep >= 1 || keepDraw < keep) {
       const imp: ImpressionEvent = {
         type: 'impression', ts: shownAt, request_id: requestId, user_id: user.id, item_id: item.id, position, score: scores[ci], model_version: version, surface,
       };
@@ -100,6 +109,13 @@ export function serveRequest(ctx: ServeContext, requestId: string, ts: number, r
     }
   });
   return out.concat(engagements.sort((a, b) => a.ts - b.ts));
+}
+
+/** requestShare: a uniform [0, 1) number fixed by the request id, for faults that hit a share of requests. */
+export function requestShare(seed: number, requestId: string): number {
+  const codes: number[] = [];
+  for (let i = 0; i < requestId.length; i++) codes.push(requestId.charCodeAt(i));
+  return rngFor(seed, TAG_SHARE, ...codes)();
 }
 
 /** positionBias: users look at the top of a slate far more than at its end. */

@@ -61,7 +61,7 @@ export class DemoSource implements Source {
       seed: o.seed,
       speed: o.speed,
       sim_start: new Date(o.startTime).toISOString(),
-      faults: o.faults.faults.map((f) => `${f.kind}@+${fmt(f.atMs)}/${fmt(f.durationMs)}`).join(' ') || 'none',
+      faults: o.faults.faults.map((f) => `${f.kind}@+${fmt(f.atMs)}/${fmt(f.durationMs)}${f.size !== undefined ? `×${f.size}` : ''}`).join(' ') || 'none',
       repeat_every: o.faults.repeatEveryMs ? fmt(o.faults.repeatEveryMs) : 'never',
     });
     let prev = o.startTime; // from the start, so the catalogue's item events come first
@@ -103,6 +103,8 @@ const faultSpecSchema = z.strictObject({
   /** after the start of each cycle, e.g. `7h` */
   at: durationSchema,
   duration: durationSchema,
+  /** 0 < size ≤ 1 scales the fault's effect (see FAULT_SIZE_EFFECTS); 1, the default, is the full effect */
+  size: z.number().gt(0).max(1).optional(),
 });
 
 const schema = z.strictObject({
@@ -115,6 +117,8 @@ const schema = z.strictObject({
   slate_size: z.number().int().positive().default(DEMO_DEFAULTS.slateSize),
   candidates_per_request: z.number().int().positive().default(DEMO_DEFAULTS.candidatesPerRequest),
   model_version: z.enum(['v1', 'v1.1']).default('v1'),
+  /** weekends busier than weekdays (a day-of-week factor on traffic) */
+  weekly_rhythm: z.boolean().default(DEMO_DEFAULTS.weeklyRhythm),
   /** `default` (one of each fault per simulated day), `none`, or a list of {kind, at, duration} */
   faults: z.union([z.enum(['default', 'none']), z.array(faultSpecSchema)]).default('default'),
   /** how often a listed fault schedule repeats; 0 = once */
@@ -126,7 +130,7 @@ export type DemoSourceConfig = z.infer<typeof schema>;
 export function faultScheduleOf(c: Pick<DemoSourceConfig, 'faults' | 'repeat_every'>): FaultSchedule {
   if (c.faults === 'default') return defaultFaultSchedule();
   if (c.faults === 'none') return noFaults();
-  return { repeatEveryMs: c.repeat_every, faults: c.faults.map((f) => ({ kind: f.kind, atMs: f.at, durationMs: f.duration })) };
+  return { repeatEveryMs: c.repeat_every, faults: c.faults.map((f) => ({ kind: f.kind, atMs: f.at, durationMs: f.duration, ...(f.size !== undefined ? { size: f.size } : {}) })) };
 }
 
 /** demoSourcePlugin: `kind: demo` in recsysops.yaml, the source of the built-in demo. */
@@ -146,6 +150,7 @@ export const demoSourcePlugin: SourcePlugin<DemoSourceConfig> = {
       slateSize: c.slate_size,
       candidatesPerRequest: c.candidates_per_request,
       modelVersion: c.model_version,
+      weeklyRhythm: c.weekly_rhythm,
       faults: faultScheduleOf(c),
     });
   },

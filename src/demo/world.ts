@@ -1,10 +1,10 @@
 import { systemClock, type Clock } from '../clock';
 import type { RecEvent } from '../events/contract';
 import { Catalog } from './catalog';
-import { defaultFaultSchedule, FaultTimeline, type ActiveFault, type FaultSchedule, type FaultTransition } from './faults';
+import { defaultFaultSchedule, faultSize, FaultTimeline, type ActiveFault, type FaultSchedule, type FaultTransition } from './faults';
 import { itemEvent, Launches } from './launches';
 import { poisson, rngFor } from './random';
-import { MAX_EVENT_LAG_MS, serveRequest, type ServeContext } from './serve';
+import { MAX_EVENT_LAG_MS, requestShare, serveRequest, type ServeContext } from './serve';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -32,6 +32,8 @@ export interface DemoWorldOptions {
   newItemEveryMs: number;
   /** real time, for `clock` (and the default start); injected so tests control it */
   realClock: Clock;
+  /** weekends busier than weekdays (WEEKDAY_FACTOR); off by default so a day looks like any other */
+  weeklyRhythm: boolean;
 }
 
 export const DEMO_DEFAULTS: Omit<DemoWorldOptions, 'startTime' | 'realClock' | 'faults'> = {
@@ -44,17 +46,37 @@ export const DEMO_DEFAULTS: Omit<DemoWorldOptions, 'startTime' | 'realClock' | '
   candidatesPerRequest: 20,
   modelVersion: 'v1',
   newItemEveryMs: 2 * HOUR,
+  weeklyRhythm: false,
 };
 
 // Share of peak traffic at each UTC hour: trough ~30% before dawn, peak in the evening.
 const HOURLY = [0.62, 0.5, 0.4, 0.33, 0.3, 0.3, 0.34, 0.42, 0.5, 0.55, 0.58, 0.6, 0.64, 0.64, 0.62, 0.62, 0.66, 0.72, 0.82, 0.92, 1.0, 1.0, 0.92, 0.78];
 
-/** trafficShare: the share of peak traffic at t, interpolated between hours so volume changes smoothly. */
-export function trafficShare(t: number): number {
-  const h = (((t % (24 * HOUR)) + 24 * HOUR) % (24 * HOUR)) / HOUR;
+const DAY = 24 * HOUR;
+// Traffic of each UTC day of the week (Sunday first) relative to the daily rhythm: weekends are
+// busier, Monday and Tuesday the quietest days. Only with `weeklyRhythm`.
+const WEEKDAY_FACTOR = [1.2, 0.9, 0.88, 0.92, 0.95, 1.05, 1.25];
+
+/**
+ * trafficShare: the share of peak traffic at t, interpolated between hours so volume changes
+ * smoothly; with `weekly`, scaled by the day of the week, interpolated between the days' noons so
+ * Friday evening already rises towards Saturday.
+ */
+export function trafficShare(t: number, weekly = false): number {
+  const h = (((t % DAY) + DAY) % DAY) / HOUR;
   const i = Math.floor(h);
   const f = h - i;
-  return HOURLY[i] * (1 - f) + HOURLY[(i + 1) % 24] * f;
+  const daily = HOURLY[i] * (1 - f) + HOURLY[(i + 1) % 24] * f;
+  return weekly ? daily * weekdayFactor(t) : daily;
+}
+
+/** weekdayFactor: WEEKDAY_FACTOR at t, linear between consecutive noons (UTC). */
+export function weekdayFactor(t: number): number {
+  const days = (t - DAY / 2) / DAY; // 0 at the noon of 1970-01-01, a Thursday (day 4)
+  const d = Math.floor(days);
+  const f = days - d;
+  const day = (((d + 4) % 7) + 7) % 7;
+  return WEEKDAY_FACTOR[day] * (1 - f) + WEEKDAY_FACTOR[(day + 1) % 7] * f;
 }
 
 /**
@@ -125,7 +147,18 @@ export class DemoWorld {
       for (const e of this.minute(m)) if (e.ts >= lo && e.ts < to) out.push(e);
     }
     // stable sort: equal timestamps keep generation order, so split steps concatenate to one step
-    return out.sort((a, b) => a.ts - b.ts);
+    out.sort((a, b) => a.ts - b.ts);
+    const stalls = this.timeline.occurrences(lo, to, 'stall');
+    return stalls.length ? out.filter((e) => !this.lostInStall(e, stalls)) : out;
+  }
+
+  /** lostInStall: whether a stall swallows the event (all of them at size 1, else a share of requests). */
+  private lostInStall(e: RecEvent, stalls: ActiveFault[]): boolean {
+    const f = stalls.find((s) => s.startsAt <= e.ts && e.ts < s.endsAt);
+    if (!f) return false;
+    if (faultSize(f) >= 1) return true;
+    const key = 'request_id' in e && e.request_id ? e.request_id : e.type === 'item' ? e.item_id : undefined;
+    return key !== undefined && requestShare(this.options.seed, key) < faultSize(f);
   }
 
   /** minute: every event caused by the requests of the m-th simulated minute (memoised). */
@@ -135,7 +168,7 @@ export class DemoWorld {
     const o = this.options;
     const t0 = o.startTime + m * MIN;
     const rng = rngFor(o.seed, TAG_MINUTE, m);
-    const n = poisson(rng, o.requestsPerMinute * trafficShare(t0 + MIN / 2));
+    const n = poisson(rng, o.requestsPerMinute * trafficShare(t0 + MIN / 2, o.weeklyRhythm));
     const offsets = Array.from({ length: n }, () => Math.floor(rng() * MIN)).sort((a, b) => a - b);
     const events: RecEvent[] = [];
     offsets.forEach((off, j) => {

@@ -110,4 +110,14 @@ describe('demoSourcePlugin', () => {
     expect(demoSourcePlugin.schema.safeParse({ faults: [{ kind: 'meteor', at: '1h', duration: '1h' }] }).success).toBe(false);
     expect(demoSourcePlugin.schema.safeParse({ faults: 'none' }).success).toBe(true);
   });
+
+  test('a fault may set a size in (0, 1] and the world a weekly rhythm', () => {
+    const c = demoSourcePlugin.schema.parse({ faults: [{ kind: 'stall', at: '2h', duration: '20m', size: 0.5 }], weekly_rhythm: true });
+    expect(faultScheduleOf(c).faults).toEqual([{ kind: 'stall', atMs: 2 * H, durationMs: 1_200_000, size: 0.5 }]);
+    const s = demoSourcePlugin.create('demo', c, { logger: silentLogger, env: {}, baseDir: '.' }) as DemoSource;
+    expect(s.world.options.weeklyRhythm).toBe(true);
+    expect(demoSourcePlugin.schema.parse({}).weekly_rhythm).toBe(false);
+    expect(demoSourcePlugin.schema.safeParse({ faults: [{ kind: 'stall', at: '1h', duration: '1h', size: 0 }] }).success).toBe(false);
+    expect(demoSourcePlugin.schema.safeParse({ faults: [{ kind: 'stall', at: '1h', duration: '1h', size: 2 }] }).success).toBe(false);
+  });
 });
