@@ -78,6 +78,9 @@ export class DemoSource implements Source {
         prev = to;
       }
       if (to >= now && !signal.aborted) await this.sleep(this.tickMs, signal);
+      // Behind the clock (a slow machine, a high speed): still yield to the event loop once per
+      // step, or SIGTERM, /metrics and cron checks wait until the world catches up.
+      else await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
