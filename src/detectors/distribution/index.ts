@@ -1,0 +1,15 @@
+/** Distribution tests: pure functions comparing a reference sample with a current one. */
+export { psi, psiFromShares, quantileEdges, binShares, PSI_EPSILON } from './psi';
+export { ksTwoSample, kolmogorovQ, type KsResult } from './ks';
+export { jsDivergence } from './js';
+export { wasserstein1 } from './wasserstein';
+export { chiSquaredHomogeneity, chiSquaredSurvival, regularizedGammaQ, type ChiSquaredResult } from './chi-squared';
+export {
+  compareDistributions,
+  CATEGORICAL_TESTS,
+  DEFAULT_MIN_EFFECT,
+  NUMERIC_TESTS,
+  type CompareOptions,
+  type Comparison,
+  type DriftTest,
+} from './compare';
