@@ -6,6 +6,8 @@ import { featureQualityKind } from './feature-quality';
 import { latencyKind } from './latency';
 import { coldStartKind } from './cold-start';
 import { freshnessKind } from './freshness';
+import { featureDriftKind } from './feature-drift';
+import { scoreDriftKind } from './score-drift';
 
 /** builtinCheckKinds lists every check kind explicitly; a test checks each has a shipped example. */
 export function builtinCheckKinds(): Registry<CheckKind<any>> {
@@ -16,5 +18,7 @@ export function builtinCheckKinds(): Registry<CheckKind<any>> {
     latencyKind,
     coldStartKind,
     freshnessKind,
+    featureDriftKind,
+    scoreDriftKind,
   ]);
 }
