@@ -47,7 +47,11 @@ describe('replay of a recorded demo day', () => {
   test('each injected fault raises its alert, in event time, and nothing else fires', () => {
     const got = firing().map((a) => `${a.check}${a.labels.surface ? `/${a.labels.surface}` : ''}${a.labels.feature ? `/${a.labels.feature}` : ''}`);
     expect(new Set(got)).toEqual(
-      new Set(['new-item-exposure', 'impressions-volume/home', 'feature-null-rate/user_item_affinity', 'engagement-rate', 'serving-latency']),
+      new Set([
+        'new-item-exposure', 'impressions-volume/home', 'feature-null-rate/user_item_affinity', 'engagement-rate', 'serving-latency',
+        // the drift checks: the zeroed embeddings of the feature bug, and the engaged scores of feature bug, bad model and stale cache
+        ...['item_emb_0', 'item_emb_1', 'item_emb_2', 'item_emb_3', 'user_emb_dot'].map((f) => `feature-drift/${f}`), 'score-drift',
+      ]),
     );
     const one = (check: string) => firing().filter((a) => a.check === check);
     expect(one('new-item-exposure').every((a) => during(a, 3, 3.5) && /item-starved-0/.test(a.summary))).toBe(true); // launched +1h, grace 2h
