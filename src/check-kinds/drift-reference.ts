@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { compareDistributions, type CompareOptions, type Comparison } from '../detectors/distribution';
+import { compareDistributions, mergeSorted, sortedCopy, type CompareOptions, type Comparison, type Sorted } from '../detectors/distribution';
 import type { EvidenceItem } from './kind';
 
 /**
@@ -33,6 +33,8 @@ export interface DriftVerdict {
 }
 
 type Sample = number[] | string[];
+/** a window as kept in the reference: numbers sorted once, categories as they came */
+type Kept = Sorted | string[];
 
 /**
  * DriftReference is one series' reference: the samples of its last `windows` windows. A window is
@@ -43,7 +45,7 @@ type Sample = number[] | string[];
  * windows in a row the shift is accepted and the reference restarts from the current window.
  */
 export class DriftReference {
-  private readonly ring: Sample[] = [];
+  private readonly ring: Kept[] = [];
   private driftedRun = 0;
 
   constructor(
@@ -59,8 +61,13 @@ export class DriftReference {
     return this.ring.length;
   }
 
-  values(): Sample {
-    return this.ring.flat() as Sample;
+  /** join: the kept windows from..to as one sample (numbers merged in order, so no re-sorting) */
+  private join(from: number, to: number): Sorted | string[] {
+    const parts = this.ring.slice(from, to);
+    if (parts[0] instanceof Float64Array) return mergeSorted(parts as Sorted[]);
+    const out: string[] = [];
+    for (const p of parts as string[][]) for (const v of p) out.push(v);
+    return out;
   }
 
   /** judge compares `current` with this reference (or with `fallback`'s when this one is still learning). */
@@ -70,13 +77,14 @@ export class DriftReference {
       return { value: NaN, comparison: null, basis: `learning the reference: ${ref.size} of ${this.windows} windows` };
     }
     const half = Math.floor(ref.ring.length / 2);
-    const older = ref.ring.slice(0, half).flat() as Sample;
-    const newer = ref.ring.slice(half).flat() as Sample;
+    const older = ref.join(0, half);
+    const newer = ref.join(half, ref.ring.length);
     const stability = compareDistributions(older, newer, opts);
     if (stability.drifted) {
       return { value: NaN, comparison: null, basis: `reference unstable (its halves differ: ${stability.basis}); not judged` };
     }
-    const comparison = compareDistributions(ref.values(), current, opts);
+    const all = older instanceof Float64Array ? mergeSorted([older, newer as Sorted]) : [...older, ...(newer as string[])];
+    const comparison = compareDistributions(all, typeof current[0] === 'number' ? sortedCopy(current as number[]) : current, opts);
     if (!comparison.judged) return { value: NaN, comparison, basis: comparison.basis };
     const against = ref === this ? '' : ' against the reference of all series (none of its own yet)';
     return { value: comparison.drifted ? comparison.effect : 0, comparison, basis: comparison.basis + against };
@@ -90,7 +98,7 @@ export class DriftReference {
       this.ring.length = 0;
     }
     this.driftedRun = 0;
-    this.ring.push(current);
+    this.ring.push(typeof current[0] === 'number' ? sortedCopy(current as number[]) : (current as string[]));
     if (this.ring.length > this.windows) this.ring.shift();
   }
 }

@@ -2,9 +2,10 @@ import { standardDeviation } from 'simple-statistics';
 import { fmt } from '../scoring';
 import { chiSquaredHomogeneity } from './chi-squared';
 import { jsDivergence } from './js';
-import { ksTwoSample } from './ks';
+import { ksSorted } from './ks';
 import { binShares, psiFromShares, quantileEdges } from './psi';
-import { wasserstein1 } from './wasserstein';
+import { sortedCopy, type Sorted } from './sorted';
+import { wassersteinSorted } from './wasserstein';
 
 export const NUMERIC_TESTS = ['psi', 'ks', 'wasserstein', 'js'] as const;
 export const CATEGORICAL_TESTS = ['js', 'chi2', 'psi'] as const;
@@ -53,13 +54,14 @@ export interface Comparison {
  * numeric feature, model scores) or strings (a categorical feature). Drift needs both a significant
  * test (p < alpha) and an effect size ≥ minEffect, because with thousands of values any trivial
  * shift is significant, and with a few values any large-looking shift may be chance.
+ * A Float64Array input is taken as already sorted ascending (what sortedCopy and mergeSorted return).
  */
 export function compareDistributions(
-  reference: readonly number[] | readonly string[],
-  current: readonly number[] | readonly string[],
+  reference: readonly number[] | Sorted | readonly string[],
+  current: readonly number[] | Sorted | readonly string[],
   opts: CompareOptions = {},
 ): Comparison {
-  const numeric = typeof (reference[0] ?? current[0]) === 'number';
+  const numeric = reference instanceof Float64Array || current instanceof Float64Array || typeof (reference[0] ?? current[0]) === 'number';
   const test = opts.test ?? (numeric ? 'psi' : 'js');
   const minSamples = opts.minSamples ?? 100;
   const alpha = opts.alpha ?? 0.01;
@@ -71,7 +73,7 @@ export function compareDistributions(
     return { test, judged: false, statistic: NaN, pValue: null, effect: NaN, drifted: false, nReference, nCurrent, basis };
   }
   const r = numeric
-    ? judgeNumeric(reference as number[], current as number[], test, opts.bins ?? 10)
+    ? judgeNumeric(asSorted(reference as readonly number[] | Sorted), asSorted(current as readonly number[] | Sorted), test, opts.bins ?? 10)
     : judgeCategorical(reference as string[], current as string[], test);
   const significant = r.pValue < alpha;
   const drifted = significant && r.effect >= minEffect;
@@ -91,26 +93,31 @@ interface Judged {
   pName: string;
 }
 
-function judgeNumeric(reference: number[], current: number[], test: DriftTest, bins: number): Judged {
-  const ks = ksTwoSample(reference, current);
+/** asSorted: a Float64Array is taken as already sorted (from sortedCopy / mergeSorted); anything else is sorted. */
+function asSorted(values: readonly number[] | Sorted): Sorted {
+  return values instanceof Float64Array ? values : sortedCopy(values);
+}
+
+function judgeNumeric(ref: Sorted, cur: Sorted, test: DriftTest, bins: number): Judged {
+  const ks = ksSorted(ref, cur);
   const base = { pValue: ks.pValue, pName: 'KS', effectUnit: '' };
   if (test === 'ks') return { ...base, name: 'KS D', statistic: ks.statistic, effect: ks.statistic };
   if (test === 'wasserstein') {
-    const w = wasserstein1(reference, current);
-    const sd = standardDeviation(reference);
+    const w = wassersteinSorted(ref, cur);
+    const sd = standardDeviation(ref as unknown as number[]);
     // W1 in reference standard deviations, so one threshold fits every unit; a constant reference has no spread
     const effect = sd > 0 ? w / sd : w > 0 ? Infinity : 0;
     return { ...base, name: 'Wasserstein-1', statistic: w, effect, effectUnit: 'reference sd' };
   }
   if (test === 'chi2') throw new Error('the χ² test is for categorical values; use psi, ks, wasserstein or js for numbers');
-  const edges = quantileEdges([...reference].sort((a, b) => a - b), bins);
-  const ref = binShares(reference, edges);
-  const cur = binShares(current, edges);
+  const edges = quantileEdges(ref, bins);
+  const refShares = binShares(ref, edges);
+  const curShares = binShares(cur, edges);
   if (test === 'js') {
-    const js = jsDivergence(ref, cur);
+    const js = jsDivergence(refShares, curShares);
     return { ...base, name: 'JS', statistic: js, effect: js };
   }
-  const value = psiFromShares(ref, cur);
+  const value = psiFromShares(refShares, curShares);
   return { ...base, name: 'PSI', statistic: value, effect: value };
 }
 

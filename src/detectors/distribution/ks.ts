@@ -1,3 +1,5 @@
+import { sortedCopy, type Sorted } from './sorted';
+
 /** KsResult: the two-sample Kolmogorov–Smirnov statistic D = sup |F_a − F_b| and its p-value. */
 export interface KsResult {
   statistic: number;
@@ -26,11 +28,14 @@ export function kolmogorovQ(lambda: number): number {
  * asymptotic p-value Q(√(n·m/(n+m))·D) of the Kolmogorov distribution (SciPy: `kstwobign.sf`).
  */
 export function ksTwoSample(a: readonly number[], b: readonly number[]): KsResult {
-  const n = a.length;
-  const m = b.length;
+  return ksSorted(sortedCopy(a), sortedCopy(b));
+}
+
+/** ksSorted: ksTwoSample of two already sorted samples. */
+export function ksSorted(x: Sorted, y: Sorted): KsResult {
+  const n = x.length;
+  const m = y.length;
   if (n === 0 || m === 0) return { statistic: NaN, pValue: NaN };
-  const x = [...a].sort((p, q) => p - q);
-  const y = [...b].sort((p, q) => p - q);
   let i = 0;
   let j = 0;
   let d = 0;

@@ -1,4 +1,5 @@
 import { quantileSorted } from 'simple-statistics';
+import { countAtMost, sortedCopy, type Sorted } from './sorted';
 
 /** PSI_EPSILON: the share given to an empty bin, so one empty bin does not make PSI infinite. */
 export const PSI_EPSILON = 1e-4;
@@ -21,29 +22,26 @@ export function psiFromShares(reference: readonly number[], current: readonly nu
  * quantileEdges: the inner bin edges at the reference's 1/bins … (bins−1)/bins quantiles, with
  * duplicates dropped (a feature that is often exactly 0 gets one bin for the 0s, not several).
  */
-export function quantileEdges(sortedReference: readonly number[], bins: number): number[] {
+export function quantileEdges(sortedReference: Sorted | readonly number[], bins: number): number[] {
   const edges: number[] = [];
   for (let i = 1; i < bins; i++) {
-    const q = quantileSorted(sortedReference as number[], i / bins);
+    const q = quantileSorted(sortedReference as unknown as number[], i / bins);
     if (edges.length === 0 || q > edges[edges.length - 1]) edges.push(q);
   }
   return edges;
 }
 
-/** binShares: the share of values in each bin (−∞, e0], (e0, e1], …, (e_last, ∞). */
-export function binShares(values: readonly number[], edges: readonly number[]): number[] {
-  const counts = new Array<number>(edges.length + 1).fill(0);
-  for (const v of values) {
-    let lo = 0;
-    let hi = edges.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (v <= edges[mid]) hi = mid;
-      else lo = mid + 1;
-    }
-    counts[lo]++;
+/** binShares: the share of the sorted values in each bin (−∞, e0], (e0, e1], …, (e_last, ∞). */
+export function binShares(sorted: Sorted, edges: readonly number[]): number[] {
+  const shares: number[] = [];
+  let below = 0;
+  for (const e of edges) {
+    const upTo = countAtMost(sorted, e);
+    shares.push((upTo - below) / sorted.length);
+    below = upTo;
   }
-  return counts.map((c) => c / values.length);
+  shares.push((sorted.length - below) / sorted.length);
+  return shares;
 }
 
 /**
@@ -52,7 +50,7 @@ export function binShares(values: readonly number[], edges: readonly number[]): 
  */
 export function psi(reference: readonly number[], current: readonly number[], opts: { bins?: number; epsilon?: number } = {}): number {
   if (reference.length === 0 || current.length === 0) return NaN;
-  const sorted = [...reference].sort((a, b) => a - b);
-  const edges = quantileEdges(sorted, opts.bins ?? 10);
-  return psiFromShares(binShares(reference, edges), binShares(current, edges), opts.epsilon);
+  const ref = sortedCopy(reference);
+  const edges = quantileEdges(ref, opts.bins ?? 10);
+  return psiFromShares(binShares(ref, edges), binShares(sortedCopy(current), edges), opts.epsilon);
 }

@@ -1,14 +1,19 @@
+import { sortedCopy, type Sorted } from './sorted';
+
 /**
  * wasserstein1 is the 1-D earth mover's distance between two empirical samples: ∫ |F_a − F_b| dx,
  * in the feature's own unit (how far, on average, mass had to move). Same as SciPy's
  * `wasserstein_distance(a, b)`.
  */
 export function wasserstein1(a: readonly number[], b: readonly number[]): number {
-  const n = a.length;
-  const m = b.length;
+  return wassersteinSorted(sortedCopy(a), sortedCopy(b));
+}
+
+/** wassersteinSorted: wasserstein1 of two already sorted samples. */
+export function wassersteinSorted(x: Sorted, y: Sorted): number {
+  const n = x.length;
+  const m = y.length;
   if (n === 0 || m === 0) return NaN;
-  const x = [...a].sort((p, q) => p - q);
-  const y = [...b].sort((p, q) => p - q);
   let i = 0;
   let j = 0;
   let distance = 0;
