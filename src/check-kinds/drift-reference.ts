@@ -10,7 +10,7 @@ import type { EvidenceItem } from './kind';
  */
 export const driftFields = {
   /** values kept per window and series (a uniform sample beyond it), bounding memory */
-  reservoir_size: z.number().int().min(10).default(500),
+  reservoir_size: z.number().int().min(10).default(300),
   /** how many earlier windows form the reference; judging starts once it is full */
   reference_windows: z.number().int().min(4).default(24),
   /** consecutive drifted windows after which the shift is accepted as the new normal and the reference restarts */

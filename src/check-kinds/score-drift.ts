@@ -5,6 +5,12 @@ import { DriftReference, driftFields, topEvidence, type DriftVerdict } from './d
 import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type Observation } from './kind';
 import { BoundedMap, WindowedState } from './windowed';
 
+interface Shown {
+  score: number;
+  version: string;
+  engaged: boolean;
+}
+
 const schema = z.strictObject({
   ...commonCheckFields,
   ...streamingFields,
@@ -55,7 +61,7 @@ export const scoreDriftKind: CheckKind<ScoreDriftDefinition> = {
     };
     const opts = { test: def.test, minSamples: def.min_samples, alpha: def.alpha, minEffect: def.min_effect ?? DEFAULT_MIN_EFFECT[def.test] };
 
-    const shown = new BoundedMap<string, { score: number; version: string; engaged: boolean }>(def.max_pending_impressions);
+    const shown = new TwoGenerationMap<Shown>(def.max_pending_impressions);
 
     return {
       mode: 'streaming',
@@ -113,3 +119,24 @@ export const scoreDriftKind: CheckKind<ScoreDriftDefinition> = {
     };
   },
 };
+
+/**
+ * TwoGenerationMap remembers about the last `max` keys: when the young map holds max/2 it becomes
+ * the old one and the previous old one is dropped. O(1) per operation, unlike evicting one oldest
+ * entry per insert, which gets slow on a large Map full of deleted slots.
+ */
+class TwoGenerationMap<V> {
+  private young = new Map<string, V>();
+  private old = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  set(key: string, value: V): void {
+    if (this.young.size >= Math.max(1, this.max / 2)) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(key, value);
+  }
+  get(key: string): V | undefined {
+    return this.young.get(key) ?? this.old.get(key);
+  }
+}
