@@ -58,7 +58,7 @@ describe('score-drift', () => {
   });
 
   test('serving: every candidate score; too few scores are not judged', () => {
-    const c = check({ source: 'serving', min_samples: 500 });
+    const c = check({ source: 'serving', min_samples: 500, reservoir_size: 500 });
     const obs = (w: number, n: number) => {
       const ws = T0 + w * W;
       c.add(ws, {
