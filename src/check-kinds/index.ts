@@ -16,6 +16,8 @@ import { launchCurveKind } from './cold-start-launch-curve';
 import { newItemShareKind } from './cold-start-new-item-share';
 import { launchForecastKind } from './cold-start-launch-forecast';
 import { duplicateRateKind } from './duplicate-rate';
+import { featureDriftKind } from './feature-drift';
+import { scoreDriftKind } from './score-drift';
 
 /** builtinCheckKinds lists every check kind explicitly; a test checks each has a shipped example. */
 export function builtinCheckKinds(): Registry<CheckKind<any>> {
@@ -36,5 +38,7 @@ export function builtinCheckKinds(): Registry<CheckKind<any>> {
     newItemShareKind,
     launchForecastKind,
     duplicateRateKind,
+    featureDriftKind,
+    scoreDriftKind,
   ]);
 }

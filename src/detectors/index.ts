@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { Registry } from '../registry';
 import type { Detector, DetectorPlugin } from './detector';
 import { DetectorParamsError, paramsProblems } from './params-error';
+import { cusumDetector } from './cusum';
 import { rateOfChangeDetector } from './rate-of-change';
 import { robustZscoreDetector } from './robust-zscore';
+import { seasonalDetector } from './seasonal';
 import { seasonalZscoreDetector } from './seasonal-zscore';
 import { thresholdDetector } from './threshold';
 
@@ -24,6 +26,8 @@ export function builtinDetectors(): Registry<DetectorPlugin<any>> {
     robustZscoreDetector,
     rateOfChangeDetector,
     seasonalZscoreDetector,
+    seasonalDetector,
+    cusumDetector,
   ]);
 }
 

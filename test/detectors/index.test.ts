@@ -9,7 +9,7 @@ const MINIMAL: Record<string, Record<string, unknown>> = { threshold: { min: 900
 
 describe('builtinDetectors', () => {
   test('lists every built-in kind explicitly', () => {
-    expect(builtinDetectors().kinds()).toEqual(['rate-of-change', 'robust-zscore', 'seasonal-zscore', 'threshold']);
+    expect(builtinDetectors().kinds()).toEqual(['cusum', 'rate-of-change', 'robust-zscore', 'seasonal', 'seasonal-zscore', 'threshold']);
   });
 
   test('returns a fresh registry each call (no shared singleton)', () => {
@@ -37,6 +37,27 @@ describe('builtinDetectors', () => {
       direction: 'both',
     });
     expect(r.get('threshold').params.parse({ min: 1 })).toEqual({ min: 1, direction: 'both' });
+    expect(r.get('cusum').params.parse({})).toEqual({
+      window: 48,
+      min_history: 12,
+      k: 0.5,
+      h: 5,
+      min_relative_scale: 0.02,
+      min_abs_scale: 1e-9,
+      direction: 'both',
+    });
+    expect(r.get('seasonal').params.parse({})).toEqual({
+      bucket: 3_600_000,
+      seasons: 14,
+      min_seasons: 2,
+      weekday_min_buckets: 3,
+      residual_window: 96,
+      min_residuals: 12,
+      threshold: 4,
+      min_relative_scale: 0.05,
+      min_abs_scale: 1e-9,
+      direction: 'both',
+    });
   });
 });
 
@@ -44,7 +65,7 @@ describe('createDetector', () => {
   test('an unknown kind lists the available ones', () => {
     expect(() => createDetector('zscore', {})).toThrow(UnknownKindError);
     expect(() => createDetector('zscore', {})).toThrow(
-      'unknown detector "zscore"; available: rate-of-change, robust-zscore, seasonal-zscore, threshold',
+      'unknown detector "zscore"; available: cusum, rate-of-change, robust-zscore, seasonal, seasonal-zscore, threshold',
     );
   });
 

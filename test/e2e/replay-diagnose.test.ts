@@ -53,6 +53,8 @@ describe('replay of a recorded demo day', () => {
         'new-item-exposure', 'new-item-exposure-curve', 'impressions-volume/home', 'feature-null-rate/user_item_affinity', 'engagement-rate', 'serving-latency',
         // model-output checks (docs/checks-outputs.md): the feature bug, the bad model and the stale cache
         'engaged-rank', 'popularity-concentration', 'model-version-mix', 'catalog-coverage',
+        // the drift checks: the zeroed embeddings of the feature bug, and the engaged scores of feature bug, bad model and stale cache
+        ...['item_emb_0', 'item_emb_1', 'item_emb_2', 'item_emb_3', 'user_emb_dot'].map((f) => `feature-drift/${f}`), 'score-drift',
       ]),
     );
     const one = (check: string) => firing().filter((a) => a.check === check);

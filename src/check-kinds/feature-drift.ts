@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import type { FeatureValue, Features } from '../events/contract';
+import { CATEGORICAL_TESTS, DEFAULT_MIN_EFFECT, NUMERIC_TESTS } from '../detectors/distribution';
+import { Reservoir } from '../util/reservoir';
+import { DriftReference, driftFields, topEvidence, type DriftVerdict } from './drift-reference';
+import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type Observation } from './kind';
+import { WindowedState } from './windowed';
+
+const schema = z.strictObject({
+  ...commonCheckFields,
+  ...streamingFields,
+  ...driftFields,
+  kind: z.literal('feature-drift'),
+  /** watch only these features (context features are named `context.<name>`); all seen when empty */
+  features: z.array(z.string()).default([]),
+  /** never watch these (e.g. an id-like feature whose values are all new) */
+  exclude: z.array(z.string()).default([]),
+  /** at most this many distinct features are tracked (first seen) */
+  max_features: z.number().int().positive().default(100),
+  numeric_test: z.enum(NUMERIC_TESTS).default('psi'),
+  categorical_test: z.enum(CATEGORICAL_TESTS).default('js'),
+  /** effect sizes at or above which a significant shift is drift; default per test (PSI 0.2, JS 0.05, …) */
+  min_effect_numeric: z.number().positive().optional(),
+  min_effect_categorical: z.number().positive().optional(),
+});
+export type FeatureDriftDefinition = z.infer<typeof schema> & CheckDefinition;
+
+type Kind = 'numeric' | 'categorical';
+
+interface FeatureState {
+  kind: Kind;
+  reference: DriftReference;
+}
+
+/**
+ * feature-drift compares, per serving feature (candidate features, and context features as
+ * `context.<name>`), the distribution of this window's values with the trailing reference: numbers
+ * by PSI (KS for significance), strings and booleans by Jensen–Shannon (χ² for significance). Nulls
+ * are left to feature-quality. Value: the effect size when the window drifted (significant and
+ * large enough), 0 when not, NaN when not judged; the evidence lists the top drifting features.
+ */
+export const featureDriftKind: CheckKind<FeatureDriftDefinition> = {
+  kind: 'feature-drift',
+  description: 'per-feature drift of the serving inputs against the trailing windows (PSI / JS, with KS / χ² significance)',
+  mode: 'streaming',
+  schema: schema as z.ZodType<FeatureDriftDefinition>,
+  create(def) {
+    const only = def.features.length ? new Set(def.features) : undefined;
+    const excluded = new Set(def.exclude);
+    const features = new Map<string, FeatureState>();
+    const windows = new WindowedState(() => new Map<string, Reservoir<number | string>>());
+
+    /** track returns the feature's state, registering it on its first non-null value within the caps */
+    const track = (name: string, v: FeatureValue): FeatureState | undefined => {
+      const known = features.get(name);
+      if (known) return known;
+      if (excluded.has(name) || (only && !only.has(name)) || features.size >= def.max_features) return undefined;
+      const state = { kind: (typeof v === 'number' ? 'numeric' : 'categorical') as Kind, reference: new DriftReference(def.reference_windows, def.relearn_after) };
+      features.set(name, state);
+      return state;
+    };
+    const offerAll = (agg: Map<string, Reservoir<number | string>>, values: Features, prefix: string) => {
+      for (const key in values) {
+        const v = values[key];
+        if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) continue;
+        const name = prefix + key;
+        const state = track(name, v);
+        if (!state) continue;
+        const value = state.kind === 'numeric' ? (typeof v === 'number' ? v : undefined) : String(v);
+        if (value === undefined) continue; // a string in a numeric feature: not comparable
+        let r = agg.get(name);
+        if (!r) agg.set(name, (r = new Reservoir(def.reservoir_size)));
+        r.offer(value);
+      }
+    };
+
+    return {
+      mode: 'streaming',
+      eventTypes: ['serving'],
+      windowMs: def.window,
+      add(ws, e) {
+        if (e.type !== 'serving') return;
+        const agg = windows.at(ws);
+        offerAll(agg, e.context, 'context.');
+        for (const c of e.candidates) offerAll(agg, c.features, '');
+      },
+      close(ws) {
+        const agg = windows.take(ws);
+        const judged: { name: string; verdict: DriftVerdict; current: number[] | string[]; state: FeatureState }[] = [];
+        for (const [name, state] of features) {
+          const current = (agg.get(name)?.items ?? []) as number[] | string[];
+          const numeric = state.kind === 'numeric';
+          const test = numeric ? def.numeric_test : def.categorical_test;
+          const minEffect = (numeric ? def.min_effect_numeric : def.min_effect_categorical) ?? DEFAULT_MIN_EFFECT[test];
+          const verdict = state.reference.judge(current, { test, minSamples: def.min_samples, alpha: def.alpha, minEffect });
+          judged.push({ name, verdict, current, state });
+        }
+        const evidence = topEvidence(judged.map((j) => ({ name: `feature=${j.name}`, verdict: j.verdict })), def.evidence_top);
+        const out: Observation[] = judged.map(({ name, verdict }) => {
+          const c = verdict.comparison;
+          const obs: Observation = {
+            labels: { feature: name },
+            value: verdict.value,
+            details: {
+              basis: verdict.basis,
+              ...(c?.judged ? { test: c.test, statistic: c.statistic, p_value: c.pValue, effect: c.effect, drifted: c.drifted } : {}),
+              ...(c ? { n_current: c.nCurrent, n_reference: c.nReference } : {}),
+            },
+          };
+          if (c?.drifted) {
+            obs.summary = `feature ${name} drifted from the last ${def.reference_windows} windows: ${verdict.basis}`;
+            obs.evidence = evidence;
+          }
+          return obs;
+        });
+        for (const { verdict, current, state } of judged) state.reference.learn(current, verdict.comparison?.drifted === true);
+        return out;
+      },
+    };
+  },
+};
