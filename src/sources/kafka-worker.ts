@@ -31,8 +31,12 @@ const topics = c.topics.map((t) => {
   return t.topic;
 });
 
-/** batches forwarded and not yet acknowledged: their original messages, for the dead-letter topic */
-const inFlight = new Map<number, { topic: string; partition: number; messages: KafkaMessage[]; bytes: number }>();
+/**
+ * batches forwarded and not yet acknowledged: their size, and their original messages when there is
+ * a dead-letter topic to write rejected ones to (otherwise they are let go at once, young, like a bare
+ * consumer's: kept until the acknowledgement they would outlive a minor GC and cost a major one)
+ */
+const inFlight = new Map<number, { messages?: KafkaMessage[]; bytes: number }>();
 let inFlightBytes = 0;
 let seq = 0;
 let wake: (() => void) | undefined;
@@ -61,7 +65,7 @@ async function acknowledge(id: number, rejected: Array<{ index: number; reason: 
   inFlight.delete(id);
   inFlightBytes -= b.bytes;
   wake?.();
-  if (!rejected.length || !c.dead_letter_topic) return;
+  if (!rejected.length || !c.dead_letter_topic || !b.messages) return;
   if (!producer) {
     // no producer (it failed to connect): the rejection is counted either way
     send({ type: 'dead-lettered', status: 'failed', count: rejected.length });
@@ -71,7 +75,7 @@ async function acknowledge(id: number, rejected: Array<{ index: number; reason: 
     await producer.send({
       topic: c.dead_letter_topic,
       messages: rejected.map(({ index, reason, origin }) => {
-        const m = b.messages[index];
+        const m = b.messages![index];
         return { key: m.key, value: m.value, headers: { ...(m.headers ?? {}), 'x-recsysops-reason': reason, 'x-recsysops-origin': origin } };
       }),
     });
@@ -127,7 +131,7 @@ function forward(topic: string, partition: number, highWatermark: string, messag
     offsets[i] = Number(messages[i].offset);
   }
   const id = ++seq;
-  inFlight.set(id, { topic, partition, messages, bytes });
+  inFlight.set(id, { messages: c.dead_letter_topic ? messages : undefined, bytes });
   inFlightBytes += bytes;
   const m: BatchMessage = { type: 'batch', seq: id, topic, partition, highWatermark, data: data.buffer as ArrayBuffer, ends, offsets };
   send(m, [m.data, ends.buffer as ArrayBuffer, offsets.buffer as ArrayBuffer]);
