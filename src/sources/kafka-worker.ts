@@ -16,6 +16,7 @@ const MAX_BACKOFF_MS = 30_000;
 const SHUTDOWN_STEP_MS = 5000;
 /** while eachBatch waits for the pipeline, it heartbeats this often so the group keeps the member */
 const WAIT_HEARTBEAT_MS = 3000;
+const IDLE_FETCH_WAIT_MS = 1000;
 
 const init = workerData as KafkaWorkerInit;
 const c = init.config;
@@ -179,6 +180,9 @@ async function run(signal: AbortSignal): Promise<void> {
       maxBytes: c.max_batch_bytes,
       maxBytesPerPartition: c.max_message_bytes,
       sessionTimeout: c.session_timeout_ms,
+      // a fetch waits this long for new messages when there are none; disconnect() waits for it, so
+      // a shorter wait than kafkajs' 5 s makes a clean stop quicker (one idle round trip a second)
+      maxWaitTimeInMs: IDLE_FETCH_WAIT_MS,
       rebalanceTimeout: c.session_timeout_ms * 2,
       allowAutoTopicCreation: false,
       // kafkajs would restart a crashed consumer on a timer of its own, which can fire after
