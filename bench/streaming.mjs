@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // bench/streaming.mjs — is the streaming path ever the bottleneck? (`npm run bench`)
 //
-//   npm run bench -- [--events 300000] [--kafka-events 200000] [--long 10000000] [--no-kafka]
+//   npm run bench -- [--events 300000] [--kafka-events 200000] [--rounds 5] [--long 10000000] [--no-kafka]
 //
 // Prints, measured in one run on the same generated events (1M distinct users, 100k items; 70%
 // impressions, 15% engagements, 15% serving events of 10 candidates):
@@ -35,13 +35,14 @@ const arg = (name, dflt) => {
 const N = arg('events', 300_000);
 const NK = arg('kafka-events', 200_000);
 const LONG = arg('long', 10_000_000);
+const ROUNDS = arg('rounds', 5);
 const withKafka = !args.includes('--no-kafka');
 
 const { assemblePipeline } = require(dist('pipeline.js'));
 const { loadAll } = require(dist('daemon.js'));
 const { builtinPlugins } = require(dist('plugins.js'));
 const { createLogger } = require(dist('telemetry/logger.js'));
-const { KafkaSource } = require(dist('sources/kafka.js'));
+const { KafkaSource, kafkaSourcePlugin } = require(dist('sources/kafka.js'));
 const { Registry } = require('prom-client');
 const { Kafka, logLevel, Partitioners } = require('kafkajs');
 
@@ -64,6 +65,15 @@ function line(i) {
   return `{"type":"serving","ts":${ts},"request_id":"r${(i / 10) | 0}","user_id":"${user}","model_version":"v1","context":{"hour":${new Date(ts).getUTCHours()},"device":"tv"},"candidates":[${cands.join(',')}],"scores":[0.9,0.8,0.7,0.6,0.5,0.4,0.3,0.2,0.1,0.05],"latency_ms":${20 + (h % 30)}}`;
 }
 
+/**
+ * partitionOf spreads events over the 4 partitions by the top bits of a hash of their index, so every
+ * partition carries the same mix of types and advances through event time at the same pace. (With
+ * `i % 4` one partition held no serving events, packed 2.4× more events into each fetch, ran minutes
+ * ahead in event time, and pushed most events of the others behind the watermark, where they are only
+ * counted late: the path then skipped most of its work.)
+ */
+const partitionOf = (i) => ((i * 2654435761) >>> 0) >>> 30;
+
 function pipeline(tag) {
   const dir = mkdtempSync(join(tmpdir(), `recsysops-bench-${tag}-`));
   const cfg = join(dir, 'recsysops.yaml');
@@ -80,33 +90,69 @@ const mb = (b) => (b / 1048576).toFixed(0);
 const rate = (n, ms) => Math.round((n / ms) * 1000);
 const results = {};
 
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+/**
+ * alternate runs the baseline and the measured path `rounds` times each, alternating (and swapping
+ * which goes first every round, so a slow spell of the shared machine hits both alike), and reports
+ * the median rate of each and the median of the per-round ratios.
+ */
+async function alternate(rounds, n, bareRun, pathRun) {
+  const bare = [];
+  const path = [];
+  const bareCpu = [];
+  const pathCpu = [];
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 ? [pathRun, bareRun] : [bareRun, pathRun];
+    for (const run of order) {
+      global.gc?.();
+      const { ms, cpuMs } = await run(r);
+      (run === bareRun ? bare : path).push(rate(n, ms));
+      (run === bareRun ? bareCpu : pathCpu).push((cpuMs * 1000) / n);
+    }
+  }
+  const ratios = bare.map((b, i) => path[i] / b);
+  return { bare: median(bare), path: median(path), ratio: median(ratios), ratios, bareCpuUs: median(bareCpu), pathCpuUs: median(pathCpu) };
+}
+/** cpuNow: CPU time of this process (every thread) in ms */
+const cpuNow = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
+const fmtRatios = (rs) => rs.map((r) => r.toFixed(2)).join(' ');
+const fmtCpu = (r) => `bare ${r.bareCpuUs.toFixed(1)} µs, path ${r.pathCpuUs.toFixed(1)} µs`;
+
 // 1. in-process path vs bare JSON.parse, same lines
 {
   const lines = Array.from({ length: N }, (_, i) => line(i));
-  const bare = () => {
+  const bareRun = async () => {
+    const c = cpuNow();
     const t = performance.now();
     let sink = 0;
     for (const l of lines) sink += JSON.parse(l).ts & 1;
-    return [performance.now() - t, sink];
+    if (sink < 0) throw new Error('unreachable');
+    return { ms: performance.now() - t, cpuMs: cpuNow() - c };
   };
-  bare(); // warm-up
-  const [bareMs] = bare();
-  {
-    // warm-up on a throwaway pipeline, as the bare loop had one
-    const w = pipeline('warm');
-    for (let i = 0; i < Math.min(lines.length, 100_000); i += 1000) await w.p.engine.push(lines.slice(i, i + 1000).map((payload) => ({ payload, origin: 'bench' })));
-    w.cleanup();
-  }
-  global.gc?.();
-  const { p, cleanup } = pipeline('inproc');
-  const t = performance.now();
-  for (let i = 0; i < lines.length; i += 1000) await p.engine.push(lines.slice(i, i + 1000).map((payload) => ({ payload, origin: 'bench' })));
-  await p.engine.flush();
-  const pathMs = performance.now() - t;
-  await p.notify.close?.();
-  cleanup();
-  results.inproc = { bare: rate(N, bareMs), path: rate(N, pathMs), ratio: bareMs / pathMs };
+  const pathRun = async (r) => {
+    const { p, cleanup } = pipeline(`inproc${r}`);
+    const c = cpuNow();
+    const t = performance.now();
+    for (let i = 0; i < lines.length; i += 1000) await p.engine.push(lines.slice(i, i + 1000).map((payload) => ({ payload, origin: 'bench' })));
+    await p.engine.flush();
+    const ms = performance.now() - t;
+    const cpuMs = cpuNow() - c;
+    await p.notify.close?.();
+    cleanup();
+    return { ms, cpuMs };
+  };
+  // warm-up of both (JIT), not measured
+  await bareRun();
+  await pathRun('warm');
+  results.inproc = await alternate(ROUNDS, N, bareRun, pathRun);
   console.log(`1. in-process: ${N} events; bare JSON.parse ${results.inproc.bare}/s, decode+windows+checks ${results.inproc.path}/s → ratio ${results.inproc.ratio.toFixed(2)} (target ≥ 0.5)`);
+  console.log(`   medians of ${ROUNDS} alternating rounds after a warm-up of each; per-round ratios ${fmtRatios(results.inproc.ratios)}; CPU per event ${fmtCpu(results.inproc)}`);
 }
 
 // 2. through a real broker: bare kafkajs eachBatch parse-only vs the kafka source + pipeline
@@ -125,54 +171,74 @@ if (withKafka) {
     await producer.connect();
     for (let i = 0; i < NK; i += 2000) {
       const messages = [];
-      for (let j = i; j < Math.min(NK, i + 2000); j++) messages.push({ value: line(j), partition: j % 4 });
+      for (let j = i; j < Math.min(NK, i + 2000); j++) messages.push({ value: line(j), partition: partitionOf(j) });
       await producer.send({ topic: 'bench', messages });
     }
     await producer.disconnect();
 
-    // (a) bare: a consumer group that only parses
-    const c = kafka.consumer({ groupId: 'bench-bare', maxBytes: 4 * 1024 * 1024, maxBytesPerPartition: 1024 * 1024 });
-    await c.connect();
-    await c.subscribe({ topic: 'bench', fromBeginning: true });
-    let got = 0;
-    let t0 = 0;
-    const bareMs = await new Promise((resolve) =>
-      c.run({
-        eachBatch: async ({ batch }) => {
-          if (!t0) t0 = performance.now();
-          for (const m of batch.messages) JSON.parse(m.value.toString('utf8'));
-          got += batch.messages.length;
-          if (got >= NK) resolve(performance.now() - t0);
-        },
-      }),
-    );
-    await c.disconnect();
-
-    // (b) the kafka source feeding the pipeline, as the daemon runs it
-    const { p, cleanup, logger, registry } = pipeline('kafka');
-    const src = new KafkaSource('bench', { brokers, client_id: 'bench', group_id: 'bench-source', topics: ['bench'], from_beginning: true, ssl: false, max_batch_bytes: 4 * 1024 * 1024, max_message_bytes: 1024 * 1024, commit_interval: 2000, session_timeout_ms: 30000 }, { logger, env: {}, baseDir: root, registry });
-    let n = 0;
-    let t1 = 0;
-    const abort = new AbortController();
-    let done;
-    const finished = new Promise((r) => (done = r));
-    const sink = {
-      push: async (records) => {
-        if (!t1) t1 = performance.now();
-        const r = await p.engine.push(records);
-        n += records.length;
-        if (n >= NK) done(performance.now() - t1);
-        return r;
-      },
-      resumeOffset: (k) => p.engine.resumeOffset(k),
+    // (a) bare: a consumer group with kafkajs defaults whose eachBatch only parses. Each round is a
+    // new group, so each reads the whole topic from the beginning.
+    const bareRun = async (r) => {
+      const c = kafka.consumer({ groupId: `bench-bare-${r}` });
+      await c.connect();
+      await c.subscribe({ topic: 'bench', fromBeginning: true });
+      let got = 0;
+      let t0 = 0;
+      let c0 = 0;
+      let cpuMs = 0;
+      const ms = await new Promise((resolve) =>
+        c.run({
+          eachBatch: async ({ batch }) => {
+            if (!t0) (t0 = performance.now()), (c0 = cpuNow());
+            for (const m of batch.messages) JSON.parse(m.value.toString('utf8'));
+            got += batch.messages.length;
+            if (got >= NK) (cpuMs = cpuNow() - c0), resolve(performance.now() - t0);
+          },
+        }),
+      );
+      await c.disconnect();
+      if (got !== NK) throw new Error(`bare consumer read ${got} of ${NK} events`);
+      return { ms, cpuMs };
     };
-    const running = src.run(sink, abort.signal);
-    const pathMs = await finished;
-    abort.abort();
-    await running;
-    cleanup();
-    results.kafka = { bare: rate(NK, bareMs), path: rate(NK, pathMs), ratio: bareMs / pathMs };
+
+    // (b) the kafka source feeding the pipeline, as the daemon runs it (its own defaults)
+    const pathRun = async (r) => {
+      const { p, cleanup, logger, registry } = pipeline(`kafka${r}`);
+      const config = kafkaSourcePlugin.schema.parse({ brokers, client_id: 'bench', group_id: `bench-source-${r}`, topics: ['bench'], from_beginning: true });
+      const src = new KafkaSource('bench', config, { logger, env: {}, baseDir: root, registry });
+      let n = 0;
+      let t1 = 0;
+      let c1 = 0;
+      let cpuMs = 0;
+      const abort = new AbortController();
+      let done;
+      const finished = new Promise((r) => (done = r));
+      const sink = {
+        push: async (records) => {
+          if (!t1) (t1 = performance.now()), (c1 = cpuNow());
+          const res = await p.engine.push(records);
+          n += records.length;
+          if (n >= NK) (cpuMs = cpuNow() - c1), done(performance.now() - t1);
+          return res;
+        },
+        resumeOffset: (k) => p.engine.resumeOffset(k),
+      };
+      const running = src.run(sink, abort.signal);
+      const ms = await finished;
+      abort.abort();
+      await running;
+      const consumed = (await registry.getSingleMetric('recsysops_events_consumed_total').get()).values.reduce((s, v) => s + v.value, 0);
+      await p.notify.close?.();
+      cleanup();
+      if (n !== NK || consumed !== NK) throw new Error(`kafka source pushed ${n} and the engine accepted ${consumed} of ${NK} events`);
+      return { ms, cpuMs };
+    };
+    // warm-up of both (JIT of kafkajs, the pipeline and the broker), not measured
+    await bareRun('warm');
+    await pathRun('warm');
+    results.kafka = await alternate(ROUNDS, NK, bareRun, pathRun);
     console.log(`2. through the broker: ${NK} events, 4 partitions; bare kafkajs eachBatch+parse ${results.kafka.bare}/s, kafka source+pipeline ${results.kafka.path}/s → ratio ${results.kafka.ratio.toFixed(2)} (target ≥ 0.9)`);
+    console.log(`   medians of ${ROUNDS} alternating rounds after a warm-up of each, a new consumer group each reading all ${NK}; per-round ratios ${fmtRatios(results.kafka.ratios)}; CPU per event (all threads of this process; the broker not included) ${fmtCpu(results.kafka)}`);
   } finally {
     try {
       process.kill(pid, 'SIGTERM');
@@ -185,7 +251,9 @@ if (withKafka) {
   }
 }
 
-// 3. memory on a long stream: RSS after 1M and after LONG events
+// 3. memory on a long stream: RSS after 1M and after LONG events, in this process after 1 and 2 as
+// before (so the RSS includes what they left: kafkajs buffers, the memory of finished threads the
+// allocator keeps); the heap in use after a full GC is the path's own state alone.
 if (LONG > 0) {
   const { p, cleanup } = pipeline('rss');
   let rss1 = 0;
@@ -197,14 +265,15 @@ if (LONG > 0) {
     if (i + 1000 === 1_000_000) {
       global.gc?.();
       rss1 = process.memoryUsage().rss;
-      console.log(`3. RSS after 1M events: ${mb(rss1)} MB (${((performance.now() - t) / 1000).toFixed(0)} s)`);
+      console.log(`3. RSS after 1M events: ${mb(rss1)} MB, heap in use after GC ${mb(process.memoryUsage().heapUsed)} MB (${((performance.now() - t) / 1000).toFixed(0)} s)`);
     }
     if ((i + 1000) % 2_000_000 === 0 && i + 1000 > 1_000_000) process.stderr.write(`   … ${(i + 1000) / 1e6}M events, RSS ${mb(process.memoryUsage().rss)} MB\n`);
   }
   global.gc?.();
   const rss2 = process.memoryUsage().rss;
+  const heap2 = process.memoryUsage().heapUsed;
   cleanup();
-  console.log(`3. RSS after ${LONG / 1e6}M events: ${mb(rss2)} MB → ratio ${(rss2 / rss1).toFixed(2)} (target ≤ 1.1, < 300 MB); ${((performance.now() - t) / 1000).toFixed(0)} s`);
+  console.log(`3. RSS after ${LONG / 1e6}M events: ${mb(rss2)} MB → ratio ${(rss2 / rss1).toFixed(2)} (target ≤ 1.1, < 300 MB), heap in use after GC ${mb(heap2)} MB; ${((performance.now() - t) / 1000).toFixed(0)} s`);
 }
 process.exit(0);
 

@@ -114,11 +114,26 @@ function serving(o: Record<string, unknown>): RecEvent {
   if (!Array.isArray(candidates)) throw new Invalid('wrong_type', '"candidates" must be an array');
   const scores = o.scores;
   if (scores === undefined) throw new Invalid('missing_field', 'missing "scores"');
-  if (!Array.isArray(scores) || !scores.every((s) => typeof s === 'number' && Number.isFinite(s))) {
-    throw new Invalid('wrong_type', '"scores" must be an array of numbers');
+  if (!Array.isArray(scores)) throw new Invalid('wrong_type', '"scores" must be an array of numbers');
+  for (let i = 0; i < scores.length; i++) {
+    const s = scores[i];
+    if (typeof s !== 'number' || !Number.isFinite(s)) throw new Invalid('wrong_type', '"scores" must be an array of numbers');
   }
   if (scores.length !== candidates.length) {
     throw new Invalid('wrong_type', `"scores" has ${scores.length} entries for ${candidates.length} candidates`);
+  }
+  // A plain loop, and the `candidates[i]` path of a message built only when a candidate is bad:
+  // serving events carry tens of candidates and dominate decoding time.
+  const out: Candidate[] = new Array(candidates.length);
+  for (let i = 0; i < candidates.length; i++) {
+    const c: unknown = candidates[i];
+    if (c === null || typeof c !== 'object' || Array.isArray(c)) throw new Invalid('wrong_type', `candidates[${i}] must be an object`);
+    const cand = c as Record<string, unknown>;
+    const item = cand.item_id;
+    out[i] = {
+      item_id: typeof item === 'string' && item.length > 0 ? item : str(cand, 'item_id', `candidates[${i}].`),
+      features: features(cand.features, 'candidates', i),
+    };
   }
   return {
     type: 'serving',
@@ -127,27 +142,31 @@ function serving(o: Record<string, unknown>): RecEvent {
     user_id: str(o, 'user_id'),
     model_version: str(o, 'model_version'),
     context: features(o.context, 'context'),
-    candidates: candidates.map((c, i): Candidate => {
-      if (c === null || typeof c !== 'object' || Array.isArray(c)) throw new Invalid('wrong_type', `candidates[${i}] must be an object`);
-      const cand = c as Record<string, unknown>;
-      return { item_id: str(cand, 'item_id', `candidates[${i}].`), features: features(cand.features, `candidates[${i}].features`) };
-    }),
+    candidates: out,
     scores: scores as number[],
     latency_ms: num(o, 'latency_ms'),
     surface: optStr(o, 'surface'),
   };
 }
 
-function features(v: unknown, where: string): Features {
-  if (v === undefined) throw new Invalid('missing_field', `missing "${where}"`);
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Invalid('wrong_type', `"${where}" must be an object of features`);
-  for (const [k, f] of Object.entries(v)) {
-    const t = typeof f;
-    if (f !== null && t !== 'number' && t !== 'string' && t !== 'boolean') {
-      throw new Invalid('wrong_type', `"${where}.${k}" must be a number, string, boolean or null`);
+/** features checks an object of feature values; `where` (+ `[index].features`) names it in a message. */
+function features(v: unknown, where: string, index = -1): Features {
+  if (v === undefined) throw new Invalid('missing_field', `missing "${featuresPath(where, index)}"`);
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Invalid('wrong_type', `"${featuresPath(where, index)}" must be an object of features`);
+  const f = v as Record<string, unknown>;
+  for (const k in f) {
+    const x = f[k];
+    if (x === null) continue;
+    const t = typeof x;
+    if (t !== 'number' && t !== 'string' && t !== 'boolean') {
+      throw new Invalid('wrong_type', `"${featuresPath(where, index)}.${k}" must be a number, string, boolean or null`);
     }
   }
-  return v as Features;
+  return f as Features;
+}
+
+function featuresPath(where: string, index: number): string {
+  return index < 0 ? where : `${where}[${index}].features`;
 }
 
 function present(o: Record<string, unknown>, k: string, prefix = ''): unknown {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { Kafka, logLevel, type Consumer, type KafkaConfig, type Producer, type SASLOptions, type LogEntry, type IHeaders } from 'kafkajs';
-import type { EventSink, RawRecord, Source, SourceDeps, SourcePlugin } from './source';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { EventSink, RawRecord, RecordPosition, Source, SourceDeps, SourcePlugin } from './source';
+import type { BatchMessage, FromWorker, KafkaWorkerInit, ToWorker } from './kafka-messages';
 import type { Logger } from '../telemetry/logger';
 import { envNameSchema, readSecretEnv } from '../notify/integrations/secret-env';
 import { EVENT_TYPES } from '../events/contract';
@@ -45,33 +47,28 @@ const schema = z.strictObject({
 });
 export type KafkaSourceConfig = z.infer<typeof schema>;
 
-/** Prefix of `{"type":"…",` injected into messages of a typed topic; a message's own `type` wins (JSON keeps the last key). */
-function typedPayload(value: Buffer, type: string): Buffer {
-  let i = 0;
-  while (i < value.length && (value[i] === 0x20 || value[i] === 0x0a || value[i] === 0x0d || value[i] === 0x09)) i++;
-  if (value[i] !== 0x7b /* { */) return value;
-  let j = i + 1;
-  while (j < value.length && (value[j] === 0x20 || value[j] === 0x0a || value[j] === 0x0d || value[j] === 0x09)) j++;
-  const head = Buffer.from(value[j] === 0x7d /* } */ ? `{"type":${JSON.stringify(type)}` : `{"type":${JSON.stringify(type)},`);
-  return Buffer.concat([head, value.subarray(i + 1)]);
-}
-
-const MIN_BACKOFF_MS = 500;
-const MAX_BACKOFF_MS = 30_000;
+const MIN_RESTART_MS = 500;
+const MAX_RESTART_MS = 30_000;
+const SHUTDOWN_STEP_MS = 5000;
+const COMMIT_TIMEOUT_MS = 15_000;
 
 /**
- * KafkaSource consumes the event topics with a kafkajs consumer group (`eachBatch`), pushes each
- * batch into the window engine and awaits it (backpressure: nothing more is fetched meanwhile), and
- * commits per partition only the low-water mark the engine reports (EventSink.resumeOffset): the
- * oldest event still in an open window. Messages it already pushed in this process are never pushed
- * again, even when a rebalance or a broker restart makes kafkajs fetch them a second time.
+ * KafkaSource consumes the event topics with a kafkajs consumer group. The consumer itself (fetches,
+ * the decoding of fetch responses, heartbeats, commits, dead letters) runs in a worker thread
+ * (kafka-worker.ts), so it works on one core while the window engine and the checks work on this
+ * one. The worker forwards each partition batch as one transferred buffer; this side pushes the
+ * batches into the window engine one at a time, in order, and acknowledges each once the engine
+ * has it in state. The worker stops fetching while the batches not yet acknowledged hold more than
+ * max_batch_bytes (backpressure: bounded memory, a paused consumer instead of a growing queue).
+ * Offsets committed per partition are only the low-water mark the engine reports
+ * (EventSink.resumeOffset): the oldest event still in an open window. Messages it already pushed in
+ * this process are never pushed again, even when a rebalance or a broker restart makes kafkajs fetch
+ * them a second time.
  */
 export class KafkaSource implements Source {
   readonly kind = 'kafka';
   readonly live = true;
   readonly resumable = true;
-  private readonly typeOf = new Map<string, string>();
-  private readonly topics: string[];
   private readonly metrics?: KafkaMetrics;
   private readonly log: Logger;
   /** per partition key `topic/partition`: one past the newest offset pushed by this process */
@@ -79,9 +76,14 @@ export class KafkaSource implements Source {
   /** per partition key: the offset last committed */
   private readonly committed = new Map<string, number>();
   private assigned = new Set<string>();
-  private consumer?: Consumer;
+  private worker?: Worker;
   private committing?: Promise<void>;
-  private producer?: Producer;
+  private commitSeq = 0;
+  private readonly commitReplies = new Map<number, (ok: boolean) => void>();
+  /** batches received from a worker (kept with it: acknowledgements go to the thread that sent them) and not yet pushed */
+  private queue: Array<{ b: BatchMessage; from: Worker }> = [];
+  private draining?: Promise<void>;
+  private stopping = false;
 
   constructor(
     readonly name: string,
@@ -89,163 +91,157 @@ export class KafkaSource implements Source {
     private readonly deps: SourceDeps,
   ) {
     this.log = deps.logger.child({ source: name });
-    this.topics = c.topics.map((t) => {
-      if (typeof t === 'string') return t;
-      this.typeOf.set(t.topic, t.type);
-      return t.topic;
-    });
     if (deps.registry) this.metrics = createKafkaMetrics(deps.registry);
   }
 
-  private client(): Kafka {
-    const cfg: KafkaConfig = {
-      clientId: this.c.client_id,
-      brokers: this.c.brokers,
-      ssl: this.c.ssl,
-      connectionTimeout: 3000,
-      retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 8 },
-      logLevel: logLevel.WARN,
-      logCreator: () => (entry: LogEntry) => {
-        const { message, ...rest } = entry.log;
-        const fields = { kafkajs: entry.namespace, broker: rest.broker, error: rest.error };
-        if (entry.level <= logLevel.ERROR) this.log.warn(`kafka: ${message}`, fields);
-        else this.log.debug(`kafka: ${message}`, fields);
-      },
-    };
-    if (this.c.sasl) {
-      const password = readSecretEnv(this.deps.env, this.c.sasl.password_env, this.name, 'sasl.password_env');
-      cfg.sasl = { mechanism: this.c.sasl.mechanism, username: this.c.sasl.username, password } as SASLOptions;
-    }
-    return new Kafka(cfg);
-  }
-
   async run(sink: EventSink, signal: AbortSignal): Promise<void> {
-    const kafka = this.client();
-    let failures = 0;
-    while (!signal.aborted) {
-      const consumer = kafka.consumer({
-        groupId: this.c.group_id,
-        maxBytes: this.c.max_batch_bytes,
-        maxBytesPerPartition: this.c.max_message_bytes,
-        sessionTimeout: this.c.session_timeout_ms,
-        rebalanceTimeout: this.c.session_timeout_ms * 2,
-        allowAutoTopicCreation: false,
-        // kafkajs would restart a crashed consumer on a timer of its own, which can fire after
-        // disconnect(); the loop below recreates it instead, with backoff, and stops cleanly.
-        retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 8, restartOnFailure: async () => false },
-      });
-      this.consumer = consumer;
-      const crashed = new Promise<unknown>((resolve) => {
-        consumer.on(consumer.events.CRASH, (e) => {
-          if (!e.payload.restart) resolve(e.payload.error);
-          else this.log.warn('kafka consumer restarting after an error', { error: e.payload.error });
-        });
-        consumer.on(consumer.events.GROUP_JOIN, (e) => {
-          const now = new Set(Object.entries(e.payload.memberAssignment).flatMap(([t, ps]) => ps.map((p) => `${t}/${p}`)));
-          // partitions that moved to another daemon: their lag is that daemon's to report now
-          for (const key of this.assigned) {
-            if (now.has(key)) continue;
-            const slash = key.lastIndexOf('/');
-            this.metrics?.lag.remove({ topic: key.slice(0, slash), partition: key.slice(slash + 1) });
-          }
-          this.assigned = now;
-          this.metrics?.assigned.set({ source: this.name }, this.assigned.size);
-          this.log.info('kafka partitions assigned', { group: this.c.group_id, partitions: [...this.assigned].sort().join(',') || '(none)' });
-        });
-      });
-      const aborted = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-      const commitTimer = setInterval(() => void this.commit(sink), this.c.commit_interval);
-      try {
-        if (this.c.dead_letter_topic && !this.producer) {
-          const p = kafka.producer({ allowAutoTopicCreation: true });
-          await untilAborted(p.connect(), signal);
-          this.producer = p;
-        }
-        await untilAborted(consumer.connect(), signal);
-        await untilAborted(consumer.subscribe({ topics: this.topics, fromBeginning: this.c.from_beginning }), signal);
-        await untilAborted(consumer.run({
-          autoCommit: false,
-          eachBatchAutoResolve: false,
-          eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-            if (!isRunning() || isStale() || !batch.messages.length) return;
-            await this.consumeBatch(sink, batch.topic, batch.partition, batch.messages, batch.highWatermark);
-            resolveOffset(batch.messages[batch.messages.length - 1].offset);
-            await heartbeat();
-          },
-        }), signal);
-        this.metrics?.up.set({ source: this.name }, 1);
-        if (failures) this.log.info('kafka consumer reconnected', { source: this.name });
-        failures = 0;
-        const error = await Promise.race([crashed, aborted]);
-        if (!signal.aborted) throw error ?? new Error('kafka consumer stopped');
-      } catch (err) {
+    const password = this.c.sasl ? readSecretEnv(this.deps.env, this.c.sasl.password_env, this.name, 'sasl.password_env') : undefined;
+    const init: KafkaWorkerInit = { name: this.name, config: this.c, password, maxInFlightBytes: this.c.max_batch_bytes };
+    const commitTimer = setInterval(() => void this.commit(sink), this.c.commit_interval);
+    let restarts = 0;
+    try {
+      while (!signal.aborted) {
+        // the worker reconnects to Kafka by itself; it only ends on stop, or if the thread failed
+        const exit = await this.runWorker(init, sink, signal);
+        if (signal.aborted) break;
+        restarts++;
+        const delay = Math.min(MAX_RESTART_MS, MIN_RESTART_MS * 2 ** Math.min(restarts, 8));
         this.metrics?.up.set({ source: this.name }, 0);
         this.metrics?.errors.inc({ source: this.name });
-        if (signal.aborted) break;
-        failures++;
-        const delay = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** Math.min(failures, 8)) * (0.5 + Math.random() / 2);
-        this.log.warn('kafka consumer failed; reconnecting', { error: err, retry_in_ms: Math.round(delay), attempt: failures });
-        await bounded(consumer.disconnect().catch(() => undefined), SHUTDOWN_STEP_MS);
+        this.log.error('kafka consumer thread ended; restarting it', { error: exit, retry_in_ms: delay });
         await sleep(delay, signal);
-        continue;
-      } finally {
-        clearInterval(commitTimer);
       }
-      break;
+    } finally {
+      clearInterval(commitTimer);
     }
-    // A clean stop: commit what is final, then leave the group so the partitions move at once. Both
-    // are bounded: a broker that is away must not keep the daemon from stopping (what is not
-    // committed is re-read and skipped or re-counted by the next start, see docs/kafka.md).
-    await bounded(this.commit(sink), SHUTDOWN_STEP_MS);
-    await bounded(this.consumer?.disconnect().catch(() => undefined), SHUTDOWN_STEP_MS);
-    await bounded(this.producer?.disconnect().catch(() => undefined), SHUTDOWN_STEP_MS);
-    this.metrics?.up.set({ source: this.name }, 0);
   }
 
-  private async consumeBatch(
-    sink: EventSink,
-    topic: string,
-    partition: number,
-    messages: Array<{ offset: string; value: Buffer | null; key: Buffer | null; headers?: IHeaders }>,
-    highWatermark: string,
-  ): Promise<void> {
-    const key = `${topic}/${partition}`;
-    const from = this.pushed.get(key) ?? -1;
-    const type = this.typeOf.get(topic);
-    const records: RawRecord[] = [];
-    const sources: typeof messages = [];
-    for (const m of messages) {
-      const offset = Number(m.offset);
-      if (offset < from) continue; // already pushed by this process (a re-fetch after a rebalance or reconnect)
-      const value = m.value ?? Buffer.alloc(0);
-      records.push({ payload: type ? typedPayload(value, type) : value, origin: `${key}@${m.offset}`, position: { partition: key, offset } });
-      sources.push(m);
+  /** runWorker runs one consumer thread until the signal aborts (then stops it cleanly) or it dies; returns why it ended. */
+  private async runWorker(init: KafkaWorkerInit, sink: EventSink, signal: AbortSignal): Promise<string> {
+    this.stopping = false;
+    const worker = new Worker(join(__dirname, 'kafka-worker.js'), { workerData: init });
+    this.worker = worker;
+    let failure = '';
+    let stopped!: () => void;
+    const stoppedMsg = new Promise<void>((resolve) => (stopped = resolve));
+    const exited = new Promise<void>((resolve) =>
+      worker.once('exit', (code) => {
+        failure ||= `exit code ${code}`;
+        if (this.worker === worker) this.worker = undefined;
+        this.failPendingCommits();
+        resolve();
+      }),
+    );
+    worker.on('error', (err) => (failure = err.message));
+    worker.on('message', (m: FromWorker) => this.onMessage(worker, m, sink, stopped));
+    const aborted = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    await Promise.race([exited, aborted]);
+    if (!signal.aborted) {
+      this.dropQueue();
+      return failure;
     }
-    const last = Number(messages[messages.length - 1].offset);
-    this.metrics?.lag.set({ topic, partition: String(partition) }, Math.max(0, Number(highWatermark) - last - 1));
-    if (!records.length) return;
+    // A clean stop: finish the batch being pushed, commit what is final, then let the worker leave
+    // the group so the partitions move at once. Each step is bounded: a broker that is away must not
+    // keep the daemon from stopping (what is not committed is re-read and skipped or re-counted by
+    // the next start, see docs/kafka.md).
+    this.stopping = true;
+    await this.draining;
+    this.dropQueue();
+    await bounded(this.commit(sink), SHUTDOWN_STEP_MS);
+    worker.postMessage({ type: 'stop' } satisfies ToWorker);
+    await bounded(Promise.race([stoppedMsg, exited]), 2 * SHUTDOWN_STEP_MS + 1000);
+    await worker.terminate();
+    this.metrics?.up.set({ source: this.name }, 0);
+    return '';
+  }
+
+  private onMessage(from: Worker, m: FromWorker, sink: EventSink, stopped: () => void): void {
+    switch (m.type) {
+      case 'batch':
+        if (this.stopping) return ack(from, m.seq, []);
+        this.queue.push({ b: m, from });
+        this.draining ??= this.drain(sink).finally(() => (this.draining = undefined));
+        return;
+      case 'assigned': {
+        const now = new Set(m.partitions);
+        for (const key of this.assigned) {
+          if (now.has(key)) continue;
+          // partitions that moved to another daemon: their lag is that daemon's to report now
+          const slash = key.lastIndexOf('/');
+          this.metrics?.lag.remove({ topic: key.slice(0, slash), partition: key.slice(slash + 1) });
+        }
+        // batches of partitions that moved away are the new owner's to count
+        this.queue = this.queue.filter((q) => now.has(`${q.b.topic}/${q.b.partition}`) || (ack(q.from, q.b.seq, []), false));
+        this.assigned = now;
+        this.metrics?.assigned.set({ source: this.name }, now.size);
+        this.log.info('kafka partitions assigned', { group: this.c.group_id, partitions: [...now].sort().join(',') || '(none)' });
+        return;
+      }
+      case 'up':
+        this.metrics?.up.set({ source: this.name }, m.value);
+        return;
+      case 'consumer-error':
+        this.metrics?.errors.inc({ source: this.name });
+        return;
+      case 'log':
+        this.log[m.level](m.msg, m.fields);
+        return;
+      case 'commit-result':
+        this.commitReplies.get(m.id)?.(m.ok);
+        this.commitReplies.delete(m.id);
+        return;
+      case 'dead-lettered':
+        this.metrics?.deadLettered.inc({ status: m.status }, m.count);
+        return;
+      case 'stopped':
+        stopped();
+        return;
+    }
+  }
+
+  private async drain(sink: EventSink): Promise<void> {
+    while (this.queue.length && !this.stopping) {
+      const { b, from } = this.queue.shift()!;
+      let rejected: Array<{ index: number; reason: string; origin: string }> = [];
+      try {
+        rejected = await this.consumeBatch(sink, b);
+      } catch (err) {
+        this.log.error('kafka batch failed in the pipeline', { topic: b.topic, partition: b.partition, error: err });
+      }
+      ack(from, b.seq, rejected);
+    }
+  }
+
+  private dropQueue(): void {
+    for (const q of this.queue) ack(q.from, q.b.seq, []);
+    this.queue = [];
+  }
+
+  /** consumeBatch pushes one partition batch into the engine; returns its rejected messages (index in the batch). */
+  private async consumeBatch(sink: EventSink, b: BatchMessage): Promise<Array<{ index: number; reason: string; origin: string }>> {
+    const key = `${b.topic}/${b.partition}`;
+    const from = this.pushed.get(key) ?? -1;
+    const data = Buffer.from(b.data);
+    const { ends, offsets } = b;
+    const records: RawRecord[] = [];
+    /** index in the batch of each record (records skip what was already pushed) */
+    const index: number[] = [];
+    for (let i = 0, start = 0; i < ends.length; start = ends[i], i++) {
+      const offset = offsets[i];
+      if (offset < from) continue; // already pushed by this process (a re-fetch after a rebalance or reconnect)
+      records.push(new KafkaRecord(data.subarray(start, ends[i]), key, offset));
+      index.push(i);
+    }
+    const last = offsets[offsets.length - 1];
+    this.metrics?.lag.set({ topic: b.topic, partition: String(b.partition) }, Math.max(0, Number(b.highWatermark) - last - 1));
+    if (!records.length) return [];
     const result = await sink.push(records);
     this.pushed.set(key, last + 1);
-    this.metrics?.messages.inc({ topic }, records.length);
-    if (result && result.rejected.length && this.c.dead_letter_topic && this.producer) {
-      try {
-        await this.producer.send({
-          topic: this.c.dead_letter_topic,
-          messages: result.rejected.map(({ index, reason }) => ({
-            key: sources[index].key,
-            value: sources[index].value,
-            headers: { ...(sources[index].headers ?? {}), 'x-recsysops-reason': reason, 'x-recsysops-origin': records[index].origin },
-          })),
-        });
-        this.metrics?.deadLettered.inc({ status: 'sent' }, result.rejected.length);
-      } catch (err) {
-        // never stall the partition on the dead-letter topic: the rejection is counted either way
-        this.metrics?.deadLettered.inc({ status: 'failed' }, result.rejected.length);
-        this.log.warn('dead-letter write failed; messages dropped', { topic: this.c.dead_letter_topic, count: result.rejected.length, error: err });
-      }
-    }
+    this.metrics?.messages.inc({ topic: b.topic }, records.length);
+    if (!result || !result.rejected.length || !this.c.dead_letter_topic) return [];
     // offsets are committed by the commit_interval timer and at stop, not per batch (a round trip
     // each): a crash re-reads at most that much more, which the engine skips or counts once
+    return result.rejected.map(({ index: r, reason }) => ({ index: index[r], reason, origin: records[r].origin }));
   }
 
   /** commit commits, per assigned partition, the engine's low-water mark when it moved forward. */
@@ -256,8 +252,8 @@ export class KafkaSource implements Source {
   }
 
   private async commitOnce(sink: EventSink): Promise<void> {
-    const consumer = this.consumer;
-    if (!consumer || !sink.resumeOffset) return;
+    const worker = this.worker;
+    if (!worker || !sink.resumeOffset) return;
     const offsets: Array<{ topic: string; partition: number; offset: string }> = [];
     for (const key of this.assigned) {
       const at = sink.resumeOffset(key);
@@ -266,28 +262,43 @@ export class KafkaSource implements Source {
       offsets.push({ topic: key.slice(0, slash), partition: Number(key.slice(slash + 1)), offset: String(at) });
     }
     if (!offsets.length) return;
-    try {
-      await consumer.commitOffsets(offsets);
-      for (const o of offsets) this.committed.set(`${o.topic}/${o.partition}`, Number(o.offset));
-    } catch (err) {
-      this.log.debug('kafka offset commit deferred', { error: err });
-    }
+    const id = ++this.commitSeq;
+    let timer: NodeJS.Timeout | undefined;
+    const ok = new Promise<boolean>((resolve) => {
+      this.commitReplies.set(id, resolve);
+      // a broker that does not answer: the next timer tick tries again
+      timer = setTimeout(() => (this.commitReplies.delete(id), resolve(false)), COMMIT_TIMEOUT_MS);
+    });
+    worker.postMessage({ type: 'commit', id, offsets } satisfies ToWorker);
+    const done = await ok;
+    clearTimeout(timer);
+    if (done) for (const o of offsets) this.committed.set(`${o.topic}/${o.partition}`, Number(o.offset));
+  }
+
+  private failPendingCommits(): void {
+    for (const reply of this.commitReplies.values()) reply(false);
+    this.commitReplies.clear();
   }
 }
 
-const SHUTDOWN_STEP_MS = 5000;
+/** KafkaRecord: a message as a RawRecord; its origin (`topic/partition@offset`) is built only when asked for (a rejection). */
+class KafkaRecord implements RawRecord {
+  readonly position: RecordPosition;
+  constructor(
+    readonly payload: Buffer,
+    partition: string,
+    offset: number,
+  ) {
+    this.position = { partition, offset };
+  }
+  get origin(): string {
+    return `${this.position.partition}@${this.position.offset}`;
+  }
+}
 
-class Aborted extends Error {}
-
-/** untilAborted: p, or an Aborted rejection as soon as the daemon stops (kafkajs retries connects for long). */
-function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new Aborted());
-  p.catch(() => undefined);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Aborted());
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
+/** ack tells the worker a batch is done with (its memory may go; its rejected messages to the dead-letter topic). */
+function ack(worker: Worker, seq: number, rejected: Array<{ index: number; reason: string; origin: string }>): void {
+  worker.postMessage({ type: 'done', seq, rejected } satisfies ToWorker);
 }
 
 function bounded(p: Promise<unknown> | undefined, ms: number): Promise<unknown> {
@@ -304,7 +315,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 export const kafkaSourcePlugin: SourcePlugin<KafkaSourceConfig> = {
   kind: 'kafka',
-  description: 'Kafka topics through a consumer group (kafkajs eachBatch); offsets follow the closed windows',
+  description: 'Kafka topics through a consumer group (kafkajs eachBatch, in a worker thread); offsets follow the closed windows',
   schema,
   create: (name, config, deps) => new KafkaSource(name, config, deps),
 };

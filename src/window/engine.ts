@@ -59,6 +59,8 @@ export class WindowEngine implements EventSink {
   private readonly pending = new Map<string, Map<number, Map<string, number>>>();
   /** per partition: one past the newest offset pushed */
   private readonly nextOffset = new Map<string, number>();
+  /** per check: drops the check's cached (window, partition, offset) of its last event */
+  private readonly forgetLastOffset = new Map<string, () => void>();
   /** per check: windows starting before this were closed by an earlier run (from `progress`) */
   private readonly closedBefore: Map<string, number>;
   /** events older than this are in windows every check closed in an earlier run */
@@ -73,25 +75,34 @@ export class WindowEngine implements EventSink {
       if (floor > -Infinity) this.nextClose.set(c.name, floor);
       const windows = new Map<number, Map<string, number>>();
       this.pending.set(c.name, windows);
-      for (const t of c.runtime.eventTypes) {
-        this.route(t).push({
-          add: (e, pos) => {
-            const ws = Math.floor(e.ts / c.runtime.windowMs) * c.runtime.windowMs;
-            if (ws < floor) return false; // closed before a restart: its effect is already final
-            const next = this.nextClose.get(c.name);
-            // Before the first close an earlier (within-lateness) event may open an earlier window.
-            if (next === undefined || ws < next) this.nextClose.set(c.name, ws);
-            c.runtime.add(ws, e);
-            if (pos) {
-              let parts = windows.get(ws);
-              if (!parts) windows.set(ws, (parts = new Map()));
-              const min = parts.get(pos.partition);
-              if (min === undefined || pos.offset < min) parts.set(pos.partition, pos.offset);
-            }
-            return true;
-          },
-        });
-      }
+      const windowMs = c.runtime.windowMs;
+      // the last window and partition this check recorded an offset for, and that offset: a batch is
+      // one partition in offset order, so most events need no map lookup at all
+      let lastWs = NaN;
+      let lastPartition: string | undefined;
+      let lastMin = 0;
+      const add = (e: RecEvent, pos: RawRecord['position']): boolean => {
+        const ws = Math.floor(e.ts / windowMs) * windowMs;
+        if (ws < floor) return false; // closed before a restart: its effect is already final
+        const next = this.nextClose.get(c.name);
+        // Before the first close an earlier (within-lateness) event may open an earlier window.
+        if (next === undefined || ws < next) this.nextClose.set(c.name, ws);
+        c.runtime.add(ws, e);
+        if (pos) {
+          if (ws === lastWs && pos.partition === lastPartition && pos.offset >= lastMin) return true;
+          let parts = windows.get(ws);
+          if (!parts) windows.set(ws, (parts = new Map()));
+          let min = parts.get(pos.partition);
+          if (min === undefined || pos.offset < min) parts.set(pos.partition, (min = pos.offset));
+          lastWs = ws;
+          lastPartition = pos.partition;
+          lastMin = min;
+        }
+        return true;
+      };
+      // closing windows deletes their offsets: forget the cached one
+      this.forgetLastOffset.set(c.name, () => (lastWs = NaN));
+      for (const t of c.runtime.eventTypes) this.route(t).push({ add });
     }
     for (const w of o.watchers)
       for (const t of w.runtime.eventTypes)
@@ -108,23 +119,32 @@ export class WindowEngine implements EventSink {
     let rejected: PushResult['rejected'] | undefined;
     // consumed counts per type, added to the counter once per batch (a labelled inc per event costs)
     const consumed = new Map<string, number>();
+    // one past the newest offset per partition, kept in locals while the partition stays the same (a
+    // Kafka batch is one partition) and written to nextOffset when it changes and after the loop
+    let part: string | undefined;
+    let partNext = -1;
+    const decodeOptions = { maxBytes: this.o.maxEventBytes };
+    // the live clock's limit, read once per batch (a batch takes milliseconds)
+    const clockHorizon = this.o.clock ? this.o.clock() + this.o.futureToleranceMs : Infinity;
     for (let i = 0; i < records.length; i++) {
       const r = records[i];
-      if (r.position) {
-        const n = this.nextOffset.get(r.position.partition);
-        if (n === undefined || r.position.offset >= n) this.nextOffset.set(r.position.partition, r.position.offset + 1);
+      const pos = r.position;
+      if (pos) {
+        if (pos.partition !== part) {
+          if (part !== undefined) this.nextOffset.set(part, partNext);
+          part = pos.partition;
+          partNext = this.nextOffset.get(part) ?? -1;
+        }
+        if (pos.offset >= partNext) partNext = pos.offset + 1;
       }
-      const d = decodeEvent(r.payload, { maxBytes: this.o.maxEventBytes });
+      const d = decodeEvent(r.payload, decodeOptions);
       if (!d.ok) {
         this.reject(d.reason, d.detail, r.origin);
         (rejected ??= []).push({ index: i, reason: d.reason });
         continue;
       }
       const e = d.event;
-      const horizon = Math.min(
-        this.newest === -Infinity ? Infinity : this.newest + this.o.futureToleranceMs,
-        this.o.clock ? this.o.clock() + this.o.futureToleranceMs : Infinity,
-      );
+      const horizon = Math.min(this.newest === -Infinity ? Infinity : this.newest + this.o.futureToleranceMs, clockHorizon);
       if (e.ts > horizon) {
         this.reject('future_timestamp', `${e.type} ts ${new Date(e.ts).toISOString()} is too far ahead`, r.origin);
         (rejected ??= []).push({ index: i, reason: 'future_timestamp' });
@@ -150,6 +170,7 @@ export class WindowEngine implements EventSink {
       consumed.set(e.type, (consumed.get(e.type) ?? 0) + 1);
       this.o.onEvent?.(e);
     }
+    if (part !== undefined) this.nextOffset.set(part, partNext);
     for (const [type, n] of consumed) m.consumed.inc({ type }, n);
     if (this.newest > -Infinity) m.newestEvent.set(this.newest / 1000);
     await this.advanceTo(this.newest - this.o.allowedLatenessMs);
@@ -225,6 +246,7 @@ export class WindowEngine implements EventSink {
         closed = true;
       }
       for (const ws of windows.keys()) if (ws < start) windows.delete(ws); // skipped by a long gap
+      this.forgetLastOffset.get(c.name)!();
       this.nextClose.set(c.name, start);
     }
     if (closed && this.o.progress) {

@@ -44,6 +44,15 @@ describe('decodeEvent (the event contract)', () => {
     expect(bad({ candidates: [{ item_id: 'a', features: {} }], scores: [] })).toMatchObject({ ok: false, reason: 'wrong_type', detail: expect.stringMatching(/0 entries for 1 candidates/) });
     expect(bad({ candidates: [{ item_id: 'a', features: { x: [1] } }], scores: [1] })).toMatchObject({ ok: false, reason: 'wrong_type', detail: expect.stringMatching(/candidates\[0\]\.features\.x/) });
     expect(bad({ candidates: [{ features: {} }], scores: [1] })).toMatchObject({ ok: false, reason: 'missing_field' });
+    expect(bad({ candidates: [{ item_id: 'a', features: {} }, { features: {} }], scores: [1, 2] })).toMatchObject({ ok: false, reason: 'missing_field', detail: expect.stringMatching(/candidates\[1\]\.item_id/) });
+    expect(bad({ candidates: [{ item_id: 'a', features: {} }, { item_id: 'b' }], scores: [1, 2] })).toMatchObject({ ok: false, reason: 'missing_field', detail: expect.stringMatching(/candidates\[1\]\.features/) });
+    expect(bad({ candidates: [{ item_id: 'a', features: {} }], scores: [1], context: { x: {} } })).toMatchObject({ ok: false, reason: 'wrong_type', detail: expect.stringMatching(/"context\.x"/) });
+  });
+
+  test('numeric candidate ids become strings; candidates keep only item_id and features', () => {
+    const r = decodeEvent({ type: 'serving', ts: 1_795_000_000_000, request_id: 'r', user_id: 'u', model_version: 'v1', latency_ms: 1, context: {}, candidates: [{ item_id: 42, features: { x: 1 }, debug: 'x' }], scores: [0.5] });
+    expect(r).toMatchObject({ ok: true, event: { candidates: [{ item_id: '42', features: { x: 1 } }] } });
+    if (r.ok && r.event.type === 'serving') expect(Object.keys(r.event.candidates[0])).toEqual(['item_id', 'features']);
   });
 
   test('oversized records are rejected before parsing', () => {

@@ -67,3 +67,15 @@ test('after a restart, re-read events of closed windows are skipped, those of op
   expect(await b.count('recsysops_events_redelivered_total')).toBe(2);
   expect(await b.count('recsysops_events_consumed_total')).toBe(3);
 });
+
+test('interleaved partitions and offsets out of order in one batch: each partition resumes at its own oldest open offset', async () => {
+  const { engine } = setup();
+  await engine.push([imp(T0 + MIN, 9, 't/0'), imp(T0 + MIN, 4, 't/0'), imp(T0 + MIN, 7, 't/1'), imp(T0 + 2 * MIN, 6, 't/0'), imp(T0 + 2 * MIN, 3, 't/1')]);
+  expect(engine.resumeOffset('t/0')).toBe(4);
+  expect(engine.resumeOffset('t/1')).toBe(3);
+  // an event at 7 min closes 0–5: t/0 resumes at its event in the open window 5–10, t/1 (nothing
+  // open) one past the newest offset it pushed
+  await engine.push([imp(T0 + 7 * MIN, 10, 't/0')]);
+  expect(engine.resumeOffset('t/0')).toBe(10);
+  expect(engine.resumeOffset('t/1')).toBe(8);
+});
