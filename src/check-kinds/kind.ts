@@ -28,6 +28,11 @@ export interface Observation {
    * items. Alerts and issues list the first few, so the page says where to look.
    */
   evidence?: EvidenceItem[];
+  /**
+   * exported for dashboards but never judged or alerted on: e.g. the total count of a check that
+   * alerts per item, so a panel has a series even when no item is in trouble
+   */
+  informational?: boolean;
 }
 
 /** EvidenceItem: one contributor to an observation, e.g. a feature with its drift against the reference. */

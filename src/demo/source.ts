@@ -112,6 +112,11 @@ const faultSpecSchema = z.strictObject({
 
 const schema = z.strictObject({
   seed: z.number().int().default(DEMO_DEFAULTS.seed),
+  /** simulated time of the world's start (ISO-8601); default: now. Fixing it makes a run independent of the time of day */
+  start: z
+    .string()
+    .refine((v) => Number.isFinite(Date.parse(v)), { message: 'expected an ISO-8601 time such as 2026-01-05T06:00:00Z' })
+    .optional(),
   /** simulated ms per real ms; 720 = one simulated day per two real minutes */
   speed: z.number().positive().default(DEMO_DEFAULTS.speed),
   users: z.number().int().positive().default(DEMO_DEFAULTS.usersCount),
@@ -146,6 +151,7 @@ export const demoSourcePlugin: SourcePlugin<DemoSourceConfig> = {
       name,
       logger: deps.logger,
       seed: c.seed,
+      ...(c.start !== undefined ? { startTime: Date.parse(c.start) } : {}),
       speed: c.speed,
       usersCount: c.users,
       itemsCount: c.items,

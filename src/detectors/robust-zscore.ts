@@ -10,10 +10,14 @@ const DEFAULT_MIN_HISTORY = 12;
  * robustZscoreParams: rolling median/MAD over the last `window` learned values. `min_history`
  * defaults to min(12, window) so that shrinking the window alone never makes the check invalid.
  */
+export const robustWindowFields = {
+  window: z.number().int().min(3).default(24),
+  min_history: z.number().int().min(2).optional(),
+};
+
 export const robustZscoreParams = z
   .strictObject({
-    window: z.number().int().min(3).default(24),
-    min_history: z.number().int().min(2).optional(),
+    ...robustWindowFields,
     ...robustScaleFields,
   })
   .refine((p) => p.min_history === undefined || p.min_history <= p.window, {

@@ -2,7 +2,8 @@ import { median } from 'simple-statistics';
 import { z } from 'zod';
 import type { Detector, DetectorPlugin, DetectorResult } from './detector';
 import { durationParam, formatDuration } from './duration';
-import { MAD_TO_SIGMA } from './robust-baseline';
+import { MAD_TO_SIGMA, robustScaleFields } from './robust-baseline';
+import { RobustZscoreDetector, robustWindowFields } from './robust-zscore';
 import { bandAround, directedDeviation, directionSchema, fmt, notFinite, notReady, ratioScore } from './scoring';
 
 const HOUR = 3_600_000;
@@ -30,6 +31,20 @@ export const seasonalParams = z
     min_relative_scale: z.number().nonnegative().default(0.05),
     min_abs_scale: z.number().positive().default(1e-9),
     direction: directionSchema,
+    /**
+     * robust-zscore params to judge with while the rhythm is still being learned (the first days):
+     * a new deployment is covered from its first hours instead of staying blind for two days.
+     * Absent: quiet until the seasonal baseline is ready. Its direction is the detector's.
+     */
+    until_ready: z
+      .strictObject({
+        ...robustWindowFields,
+        threshold: robustScaleFields.threshold,
+        min_relative_scale: robustScaleFields.min_relative_scale,
+        min_abs_scale: robustScaleFields.min_abs_scale,
+      })
+      .refine((p) => p.min_history === undefined || p.min_history <= p.window, { message: 'min_history must not exceed window', path: ['min_history'] })
+      .optional(),
   })
   .check((ctx) => {
     const p = ctx.value;
@@ -70,9 +85,11 @@ export class SeasonalDetector implements Detector {
   private readonly buckets: number;
   private readonly days = new Map<number, DayStats>();
   private readonly residuals: number[] = [];
+  private readonly untilReady?: RobustZscoreDetector;
 
   constructor(private readonly p: SeasonalParams) {
     this.buckets = DAY / p.bucket;
+    if (p.until_ready) this.untilReady = new RobustZscoreDetector({ ...p.until_ready, direction: p.direction });
   }
 
   observe(t: number, value: number, opts: { learn?: boolean } = {}): DetectorResult {
@@ -80,7 +97,10 @@ export class SeasonalDetector implements Detector {
     const bucket = Math.floor((t - day * DAY) / this.p.bucket);
     const profile = this.profile(day, bucket);
     const weekly = this.weekly(weekdayOf(day));
-    const result = this.judge(value, profile, weekly, bucket, weekdayOf(day));
+    let result = this.judge(value, profile, weekly, bucket, weekdayOf(day));
+    // The fallback learns all along (same hygiene), so it is warm whenever it is needed.
+    const early = this.untilReady?.observe(t, value, opts);
+    if (!result.ready && early) result = { ...early, basis: `${early.basis} (until the rhythm is learned; ${result.basis})` };
     if (opts.learn !== false && Number.isFinite(value)) {
       const stats = this.dayStats(day);
       stats.sum[bucket] += value;

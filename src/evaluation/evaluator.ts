@@ -64,7 +64,8 @@ export class Evaluator {
     // False-alarm marks made since the last evaluation (a user's explicit act, applied even while muted).
     const marked = this.applyFalseAlarms(check, at);
     const judged = new Map<string, Judged>();
-    const verdicts = observations.map((obs) => {
+    for (const obs of observations) if (obs.informational) this.exportInformational(def.name, cleanLabels(obs.labels), obs.value);
+    const verdicts = observations.filter((obs) => !obs.informational).map((obs) => {
       const labels = cleanLabels(obs.labels);
       const fp = fingerprint(def.name, labels);
       const active = this.d.alerts.get(fp) !== undefined;
@@ -291,6 +292,17 @@ export class Evaluator {
       this.series.set(key, det);
     }
     return det;
+  }
+
+  /** exportInformational: the value alone; no score, band or alert (status 0). */
+  private exportInformational(check: string, labels: Record<string, string>, value: number): void {
+    const l = seriesLabels(check, labels);
+    const m = this.d.metrics;
+    m.value.set(l, value);
+    m.score.set(l, 0);
+    m.expectedLower.remove(l);
+    m.expectedUpper.remove(l);
+    m.status.set(l, 0);
   }
 
   private export(check: string, labels: Record<string, string>, value: number, r: DetectorResult): void {

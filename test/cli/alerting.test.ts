@@ -126,8 +126,12 @@ describe('issues mark ID false-alarm', () => {
 describe('alert records explain themselves (file notifier of replay)', () => {
   test('value, band, detector with params, basis, hygiene, evidence and the diagnose command', () => {
     const v = firstAlerts.find((a) => a.check === 'impressions-volume' && a.status === 'firing')!;
-    expect(v.explanation!.detector).toEqual({ kind: 'robust-zscore', params: expect.objectContaining({ window: 12, threshold: 5, direction: 'down' }) });
-    expect(v.explanation!.basis).toMatch(/^median − 5·1\.4826·MAD of the last 12 values \(median [\d.]+, MAD [\d.]+\)$/);
+    // the shipped volume check: seasonal, judged by its until_ready robust-zscore on this first day
+    expect(v.explanation!.detector).toEqual({
+      kind: 'seasonal',
+      params: expect.objectContaining({ direction: 'down', until_ready: expect.objectContaining({ window: 12, threshold: 5 }) }),
+    });
+    expect(v.explanation!.basis).toMatch(/^median − 5·1\.4826·MAD of the last 12 values \(median [\d.]+, MAD [\d.]+\) \(until the rhythm is learned; learning: \d of 2 earlier days have values at \d\d:00–\d\d:00 UTC\)$/);
     // for: 2 — the second breaching window was judged but not learned before the alert fired
     expect(v.explanation!.baseline_excludes).toEqual({ since: expect.any(String), values: 1 });
     expect(v.explanation!.text).toContain(`Observed ${v.value}, expected ≥ `);

@@ -125,8 +125,8 @@ describe('issues show', () => {
     expect(out).toMatch(/^check +impressions-volume \(volume\)$/m);
     expect(out).toMatch(/^labels +.*surface=home/m);
     expect(out).toMatch(new RegExp(`^observed +${volume.evidence.value} +expected ≥ [\\d.]+ +anomaly score 0\\.\\d+$`, 'm'));
-    expect(out).toMatch(/^detector +robust-zscore \{.*"threshold":5.*"direction":"down".*\}$/m);
-    expect(out).toMatch(/^baseline +median .*MAD of the last 12 values/m);
+    expect(out).toMatch(/^detector +seasonal \{.*"direction":"down".*"until_ready":\{"window":12,"threshold":5.*\}$/m);
+    expect(out).toMatch(/^baseline +median .*MAD of the last 12 values .*until the rhythm is learned/m);
     expect(out).toMatch(/^window +\d{4}-\d\d-\d\dT[\d:.]+Z – \d{4}-\d\d-\d\dT[\d:.]+Z$/m);
     expect(out).toMatch(/^captured +failing: \d+ of \d+ serving events/m);
     expect(out).toContain(`next: recsysops diagnose ${volume.id} --state ${state}\n`);

@@ -13,6 +13,23 @@ describe('cold-start: new items with no exposure after launch', () => {
     expect(o.summary).toBe('1 new item(s) without any impression 2h after launch: starved');
     expect(o.evidence).toEqual([{ name: 'item=starved', value: 0, note: 'no impression in 2h since launch' }]);
     expect(o.details).toMatchObject({ new_items_watched: 2 });
+    expect(o.informational).toBe(true); // the total is for dashboards; each item alerts on its own
+  });
+
+  test('each starving item is its own series, so a second one pages while the first is unresolved; a shown item reports 0 once', () => {
+    const c = make(coldStartKind, { window: '15m', grace: '1h' });
+    feed(c, [item('a', T0), item('b', T0 + 2 * H)]);
+    const first = c.close(T0 + 1.5 * H, T0 + 1.75 * H);
+    expect(first.slice(1).map((o) => [o.labels, o.value])).toEqual([[{ segment: 'item=a' }, 1]]);
+    expect(first[1].summary).toBe('new item a without any impression 1h45m after launch');
+    const both = c.close(T0 + 3 * H, T0 + 3.25 * H);
+    expect(both[0].value).toBe(2);
+    expect(both.slice(1).map((o) => [o.labels.segment, o.value])).toEqual([['item=a', 1], ['item=b', 1]]);
+    expect(both[2].summary).toBe('new item b without any impression 1h15m after launch; 2 new items starving in all');
+    feed(c, [imp('a', T0 + 3.3 * H)]);
+    const shown = c.close(T0 + 3.25 * H, T0 + 3.5 * H);
+    expect(shown.slice(1).map((o) => [o.labels.segment, o.value])).toEqual([['item=b', 1], ['item=a', 0]]);
+    expect(c.close(T0 + 3.5 * H, T0 + 3.75 * H).slice(1).map((o) => o.labels.segment)).toEqual(['item=b']);
   });
 
   test('an item launched before the stream started is judged `grace` after the first event, not after its launch', () => {

@@ -123,4 +123,24 @@ describe('seasonal (daily profile × weekday factor)', () => {
     expect(() => createDetector('seasonal', { bucket: '7h' })).toThrow('params.bucket: bucket (7h) must divide 1d evenly');
     expect(() => createDetector('seasonal', { seasons: 2, min_seasons: 2 })).toThrow('params.min_seasons: min_seasons must be below seasons');
   });
+
+  test('until_ready judges with robust-zscore while the rhythm is learned, and hands over once it is', () => {
+    const params = { direction: 'down', until_ready: { window: 12, threshold: 5 } };
+    const withFallback = createDetector('seasonal', params);
+    const without = createDetector('seasonal', { direction: 'down' });
+    // first morning of a new deployment: flat 1000 for 12 evaluations, then the stream loses 85%
+    for (let i = 0; i < 12; i++) {
+      withFallback.observe(MONDAY + i * 10 * MIN, 1000 + (i % 3) * 10);
+      without.observe(MONDAY + i * 10 * MIN, 1000 + (i % 3) * 10);
+    }
+    const drop = withFallback.observe(MONDAY + 12 * 10 * MIN, 150);
+    expect(drop).toMatchObject({ ready: true, isAnomaly: true });
+    expect(drop.basis).toMatch(/until the rhythm is learned; learning: 0 of 2 earlier days/);
+    expect(without.observe(MONDAY + 12 * 10 * MIN, 150)).toMatchObject({ ready: false, isAnomaly: false });
+    // two weeks later the seasonal baseline judges by itself
+    const d = createDetector('seasonal', params);
+    let last;
+    for (const { t, v } of traffic(5, 15)) last = d.observe(t, v);
+    expect(last!.basis).toMatch(/^daily profile/);
+  });
 });

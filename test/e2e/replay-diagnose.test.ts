@@ -86,9 +86,9 @@ describe('replay of a recorded demo day', () => {
     const r = await runCli(['issues', 'show', id, '--state', state, '--json']);
     const issue = JSON.parse(r.stdout);
     expect(issue.evidence).toMatchObject({
-      detector: { kind: 'robust-zscore', params: expect.objectContaining({ direction: 'down', threshold: 5 }) },
+      detector: { kind: 'seasonal', params: expect.objectContaining({ direction: 'down', until_ready: expect.objectContaining({ threshold: 5 }) }) },
       expected: { lower: expect.any(Number), upper: null },
-      baseline: expect.stringMatching(/median/),
+      baseline: expect.stringMatching(/median.*until the rhythm is learned/),
     });
     expect(issue.evidence.value).toBeLessThan(issue.evidence.expected.lower);
     expect(issue.diagnose_command).toBe(`recsysops diagnose ${id} --state ${state}`);

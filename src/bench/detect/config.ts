@@ -16,6 +16,18 @@ export const DEFAULT_CATCHES: Record<string, FaultKind[]> = {
   latency: ['latency-spike'],
   'cold-start': ['starved-item'],
   freshness: ['stall'],
+  'feature-drift': ['feature-bug'],
+  'score-drift': ['bad-model', 'stale-cache', 'feature-bug'],
+  'engaged-rank': ['bad-model', 'stale-cache', 'feature-bug'],
+  'catalog-coverage': ['stale-cache'],
+  'popularity-concentration': ['stale-cache', 'feature-bug'],
+  'model-version-mix': ['bad-model'],
+  'launch-curve': ['starved-item'],
+  'launch-forecast': ['starved-item'],
+  // no demo fault is theirs: scored for false alarms only
+  'slate-size': [],
+  'new-item-share': [],
+  'duplicate-rate': [],
 };
 
 /** SHARP_KINDS: faults that start as a step change; a starved item only shows after the check's grace. */
