@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
@@ -37,6 +37,8 @@ const NK = arg('kafka-events', 200_000);
 const LONG = arg('long', 10_000_000);
 const ROUNDS = arg('rounds', 5);
 const withKafka = !args.includes('--no-kafka');
+// --checks DIR measures another set of checks (default: the shipped checks/)
+const checksDir = args.includes('--checks') ? resolvePath(args[args.indexOf('--checks') + 1]) : join(root, 'checks');
 
 const { assemblePipeline } = require(dist('pipeline.js'));
 const { loadAll } = require(dist('daemon.js'));
@@ -77,7 +79,7 @@ const partitionOf = (i) => ((i * 2654435761) >>> 0) >>> 30;
 function pipeline(tag) {
   const dir = mkdtempSync(join(tmpdir(), `recsysops-bench-${tag}-`));
   const cfg = join(dir, 'recsysops.yaml');
-  writeFileSync(cfg, JSON.stringify({ sources: [{ name: 'x', kind: 'ndjson', paths: ['/dev/null'] }], checks_dir: join(root, 'checks') }));
+  writeFileSync(cfg, JSON.stringify({ sources: [{ name: 'x', kind: 'ndjson', paths: ['/dev/null'] }], checks_dir: checksDir }));
   const plugins = builtinPlugins();
   const { config, checks } = loadAll({ configPath: cfg, plugins });
   const registry = new Registry();
