@@ -3,7 +3,7 @@ import { DEFAULT_MIN_EFFECT, NUMERIC_TESTS } from '../detectors/distribution';
 import { Reservoir } from '../util/reservoir';
 import { DriftReference, driftFields, topEvidence, type DriftVerdict } from './drift-reference';
 import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type Observation } from './kind';
-import { BoundedMap, WindowedState } from './windowed';
+import { BoundedMap, TwoGenerationMap, WindowedState } from './windowed';
 
 interface Shown {
   score: number;
@@ -119,24 +119,3 @@ export const scoreDriftKind: CheckKind<ScoreDriftDefinition> = {
     };
   },
 };
-
-/**
- * TwoGenerationMap remembers about the last `max` keys: when the young map holds max/2 it becomes
- * the old one and the previous old one is dropped. O(1) per operation, unlike evicting one oldest
- * entry per insert, which gets slow on a large Map full of deleted slots.
- */
-class TwoGenerationMap<V> {
-  private young = new Map<string, V>();
-  private old = new Map<string, V>();
-  constructor(private readonly max: number) {}
-  set(key: string, value: V): void {
-    if (this.young.size >= Math.max(1, this.max / 2)) {
-      this.old = this.young;
-      this.young = new Map();
-    }
-    this.young.set(key, value);
-  }
-  get(key: string): V | undefined {
-    return this.young.get(key) ?? this.old.get(key);
-  }
-}
