@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { durationSchema } from '../config/duration';
 import { EVENT_TYPES, type EventType, type RecEvent } from '../events/contract';
 import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type EvidenceItem, type Observation } from './kind';
-import { RecentKeys } from './recent-keys';
+import { addEventKey, RecentKeys } from './recent-keys';
 import { WindowedState } from './windowed';
 
 const schema = z.strictObject({
@@ -16,7 +16,7 @@ const schema = z.strictObject({
     .default(['impression', 'engagement', 'serving']),
   /** how far back (event time) an earlier copy is remembered */
   lookback: durationSchema.default(3_600_000),
-  /** at most this many event keys are remembered (one number each); the oldest go first */
+  /** at least this many recent event keys are remembered (up to twice as many; two hashes and a time each); the oldest go first */
   max_keys: z.number().int().positive().default(200_000),
   /** also require the same `ts`: only exact re-deliveries count, not a user clicking twice */
   match_ts: z.boolean().default(false),
@@ -24,24 +24,6 @@ const schema = z.strictObject({
   min_events: z.number().int().nonnegative().default(50),
 });
 export type DuplicateRateDefinition = z.infer<typeof schema> & CheckDefinition;
-
-/**
- * eventKey: what makes two events "the same" — the type and the ids that identify one logged fact
- * (a request shown an item to a user, a user's action on it, one serving call, one item record).
- */
-export function eventKey(e: RecEvent, matchTs: boolean): string {
-  const ts = matchTs ? `\u0000${e.ts}` : '';
-  switch (e.type) {
-    case 'impression':
-      return `i\u0000${e.request_id}\u0000${e.item_id}\u0000${e.user_id}${ts}`;
-    case 'engagement':
-      return `e\u0000${e.request_id ?? ''}\u0000${e.item_id}\u0000${e.user_id}\u0000${e.action}${ts}`;
-    case 'serving':
-      return `s\u0000${e.request_id}\u0000${e.user_id}${ts}`;
-    case 'item':
-      return `t\u0000${e.item_id}\u0000${e.launch_ts}\u0000${e.cohort ?? ''}${ts}`;
-  }
-}
 
 /**
  * segmentOf: where a duplicate came from, for the evidence (the producer that double-sends), as
@@ -99,7 +81,8 @@ export const duplicateRateKind: CheckKind<DuplicateRateDefinition> = {
         const agg = windows.at(ws);
         let c = agg.get(e.type);
         if (!c) agg.set(e.type, (c = { events: 0, duplicates: 0, segments: new Map(), segmentCount: 0 }));
-        const dup = recent.seen(eventKey(e, def.match_ts), e.ts);
+        addEventKey(recent.key(), e, def.match_ts);
+        const dup = recent.seen(e.ts);
         c.events++;
         if (dup) c.duplicates++;
         const [first, second] = segmentOf(e);

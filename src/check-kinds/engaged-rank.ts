@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { commonCheckFields, labelsKey, streamingFields, type CheckDefinition, type CheckKind, type Observation } from './kind';
+import type { ImpressionEvent, RecEvent } from '../events/contract';
+import { LabelSets } from '../util/label-sets';
+import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type Observation } from './kind';
 import { BoundedCounter } from './bounded-counter';
 import { ImpressionJoin, joinFields } from './impression-join';
 import { PositionHistogram } from './position-histogram';
-import { SeriesIndex, WindowedState } from './windowed';
+import { WindowedState } from './windowed';
 
 const schema = z
   .strictObject({
@@ -35,7 +37,6 @@ const schema = z
 export type EngagedRankDefinition = z.infer<typeof schema> & CheckDefinition;
 
 interface SeriesAgg {
-  labels: Record<string, string>;
   positions: PositionHistogram;
   /** items engaged at position ≥ k: the ones the model ranked low although users wanted them */
   lowItems: BoundedCounter;
@@ -57,14 +58,14 @@ export const engagedRankKind: CheckKind<EngagedRankDefinition> = {
   schema: schema as unknown as z.ZodType<EngagedRankDefinition>,
   create(def) {
     const actions = new Set(def.actions);
-    const shown = new ImpressionJoin<{ position: number; labels: Record<string, string> }>({
+    const shown = new ImpressionJoin({
       mode: def.join,
       capacity: def.join_capacity,
       windowMs: def.join_window,
       perItem: true,
     });
-    const seen = new SeriesIndex(def.max_series);
-    const windows = new WindowedState(() => new Map<string, SeriesAgg>());
+    const sets = new LabelSets<RecEvent>(def.by, def.max_series, (e, i) => (e as ImpressionEvent)[def.by[i]]);
+    const windows = new WindowedState(() => new Map<number, SeriesAgg>());
     const measure = def.statistic === 'mean' ? 'mean_position' : def.statistic === 'quantile' ? `p${Math.round(def.quantile * 1000) / 10}_position` : `share_beyond_${def.k}`;
     return {
       mode: 'streaming',
@@ -72,30 +73,25 @@ export const engagedRankKind: CheckKind<EngagedRankDefinition> = {
       windowMs: def.window,
       add(ws, e) {
         if (e.type === 'impression') {
-          const labels: Record<string, string> = {};
-          for (const l of def.by) labels[l] = e[l] ?? 'none';
-          shown.remember(e, { position: e.position, labels });
-          seen.add(labelsKey(labels), labels);
+          shown.remember(e, sets.idOf(e), e.position);
         } else if (e.type === 'engagement') {
           if (actions.size && !actions.has(e.action)) return;
           const hit = shown.find(e);
-          if (!hit) return;
-          const key = labelsKey(hit.labels);
+          if (hit < 0) return;
+          const id = shown.tag(hit);
+          const position = shown.num(hit);
           const agg = windows.at(ws);
-          let s = agg.get(key);
-          if (!s) {
-            if (agg.size >= def.max_series) return;
-            agg.set(key, (s = { labels: hit.labels, positions: new PositionHistogram(def.max_position), lowItems: new BoundedCounter(LOW_ITEMS_CAP) }));
-          }
-          s.positions.add(hit.position);
-          if (hit.position >= def.k) s.lowItems.add(e.item_id);
+          let s = agg.get(id);
+          if (!s) agg.set(id, (s = { positions: new PositionHistogram(def.max_position), lowItems: new BoundedCounter(LOW_ITEMS_CAP) }));
+          s.positions.add(position);
+          if (position >= def.k) s.lowItems.add(e.item_id);
         }
       },
       close(ws) {
         const agg = windows.take(ws);
         const out: Observation[] = [];
-        for (const [key, labels] of seen.entries()) {
-          const s = agg.get(key);
+        for (const [id, labels] of sets.entries()) {
+          const s = agg.get(id);
           if (!s || s.positions.n < Math.max(1, def.min_engagements)) continue;
           const h = s.positions;
           const value = def.statistic === 'mean' ? h.mean() : def.statistic === 'quantile' ? h.quantile(def.quantile) : h.shareFrom(def.k);

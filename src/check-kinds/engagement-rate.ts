@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { commonCheckFields, labelsKey, streamingFields, type CheckDefinition, type CheckKind, type Observation } from './kind';
+import type { ImpressionEvent, RecEvent } from '../events/contract';
+import { LabelSets } from '../util/label-sets';
+import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type Observation } from './kind';
 import { ImpressionJoin, joinFields } from './impression-join';
 import { WindowedState } from './windowed';
 
@@ -13,16 +15,22 @@ const schema = z.strictObject({
   by: z.array(z.enum(['surface', 'model_version'])).default([]),
   /** windows with fewer impressions (per series) are not judged: too noisy */
   min_impressions: z.number().int().nonnegative().default(200),
+  /** at most this many label sets (series) are tracked; past that, the one seen least recently is dropped */
+  max_series: z.number().int().positive().default(100),
   /** join (request | user_item), join_capacity, join_window: how an engagement finds its impression, with `by` */
   ...joinFields,
 });
 export type EngagementRateDefinition = z.infer<typeof schema> & CheckDefinition;
 
+/** per window: impressions and engagements per label-set id */
 interface Counts {
-  labels: Record<string, string>;
-  impressions: number;
-  engagements: number;
+  impressions: number[];
+  engagements: number[];
 }
+
+const bump = (counts: number[], id: number) => {
+  counts[id] = (counts[id] || 0) + 1;
+};
 
 /**
  * engagement-rate is engagements ÷ impressions per window. With `by`, an engagement is credited to
@@ -37,41 +45,33 @@ export const engagementRateKind: CheckKind<EngagementRateDefinition> = {
   schema: schema as z.ZodType<EngagementRateDefinition>,
   create(def) {
     const actions = new Set(def.actions);
-    const joined = new ImpressionJoin<Record<string, string>>({ mode: def.join, capacity: def.join_capacity, windowMs: def.join_window, perItem: false });
-    const windows = new WindowedState(() => new Map<string, Counts>());
-    const bump = (ws: number, labels: Record<string, string>, field: 'impressions' | 'engagements') => {
-      const agg = windows.at(ws);
-      const key = labelsKey(labels);
-      let c = agg.get(key);
-      if (!c) agg.set(key, (c = { labels, impressions: 0, engagements: 0 }));
-      c[field]++;
-    };
+    const sets = new LabelSets<RecEvent>(def.by, def.max_series, (e, i) => (e as ImpressionEvent)[def.by[i]]);
+    const joined = new ImpressionJoin({ mode: def.join, capacity: def.join_capacity, windowMs: def.join_window, perItem: false });
+    const windows = new WindowedState<Counts>(() => ({ impressions: [], engagements: [] }));
     return {
       mode: 'streaming',
       eventTypes: ['impression', 'engagement'],
       windowMs: def.window,
       add(ws, e) {
         if (e.type === 'impression') {
-          const labels: Record<string, string> = {};
-          for (const l of def.by) labels[l] = e[l] ?? 'none';
-          if (def.by.length) joined.remember(e, labels);
-          bump(ws, labels, 'impressions');
+          const id = sets.idOf(e);
+          if (def.by.length) joined.remember(e, id);
+          bump(windows.at(ws).impressions, id);
         } else if (e.type === 'engagement') {
           if (actions.size && !actions.has(e.action)) return;
-          if (!def.by.length) return bump(ws, {}, 'engagements');
-          const labels = joined.find(e);
-          if (labels) bump(ws, labels, 'engagements');
+          if (!def.by.length) return bump(windows.at(ws).engagements, sets.idOf(e));
+          const slot = joined.find(e);
+          if (slot >= 0) bump(windows.at(ws).engagements, joined.tag(slot));
         }
       },
       close(ws) {
         const out: Observation[] = [];
-        for (const c of windows.take(ws).values()) {
-          if (c.impressions < def.min_impressions || c.impressions === 0) continue;
-          out.push({
-            labels: c.labels,
-            value: c.engagements / c.impressions,
-            details: { impressions: c.impressions, engagements: c.engagements },
-          });
+        const c = windows.take(ws);
+        for (const [id, labels] of sets.entries()) {
+          const impressions = c.impressions[id] || 0;
+          const engagements = c.engagements[id] || 0;
+          if (impressions < def.min_impressions || impressions === 0) continue;
+          out.push({ labels: { ...labels }, value: engagements / impressions, details: { impressions, engagements } });
         }
         return out;
       },

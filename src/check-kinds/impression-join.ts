@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { durationSchema } from '../config/duration';
 import type { EngagementEvent, ImpressionEvent } from '../events/contract';
-import { BoundedMap } from './windowed';
+import { RecentTable } from '../util/recent-table';
 
 export const JOIN_MODES = ['request', 'user_item'] as const;
 export type JoinMode = (typeof JOIN_MODES)[number];
@@ -14,7 +14,7 @@ export const joinFields = {
    * for streams whose engagements carry no request_id.
    */
   join: z.enum(JOIN_MODES).default('request'),
-  /** how many recent impressions (or requests) are remembered for the join; the oldest are forgotten first */
+  /** how many recent impressions (or requests) are remembered for the join, at least (up to twice as many); the oldest are forgotten first */
   join_capacity: z.number().int().positive().default(200_000),
   /** user_item only: an engagement later than this after the impression is not credited to it */
   join_window: durationSchema.default(30 * 60_000),
@@ -31,32 +31,50 @@ export interface JoinOptions {
   perItem: boolean;
 }
 
-const SEP = '\u0001';
-
 /**
- * ImpressionJoin remembers a value per recent impression (bounded: BoundedMap) and finds it again
- * for an engagement, by request_id or by user and item within a time window.
+ * ImpressionJoin remembers a label-set id and a number (a position) per recent impression and finds
+ * them again for an engagement, by request_id or by user and item within a time window. Bounded and
+ * allocation-free: a RecentTable of the last join_capacity (up to twice that) impressions.
  */
-export class ImpressionJoin<V> {
-  private readonly seen: BoundedMap<string, { ts: number; value: V }>;
+export class ImpressionJoin {
+  private readonly seen: RecentTable;
 
   constructor(private readonly o: JoinOptions) {
-    this.seen = new BoundedMap(o.capacity);
+    this.seen = new RecentTable(o.capacity, { ts: o.mode === 'user_item', tag: true, num: true });
   }
 
-  remember(imp: ImpressionEvent, value: V): void {
-    const key = this.o.mode === 'user_item' ? imp.user_id + SEP + imp.item_id : this.o.perItem ? imp.request_id + SEP + imp.item_id : imp.request_id;
-    this.seen.set(key, { ts: imp.ts, value });
+  /** remember the impression with its label-set id `tag` and a number `num` */
+  remember(imp: ImpressionEvent, tag: number, num = 0): void {
+    const t = this.seen.key();
+    if (this.o.mode === 'user_item') t.add(imp.user_id).add(imp.item_id);
+    else if (this.o.perItem) t.add(imp.request_id).add(imp.item_id);
+    else t.add(imp.request_id);
+    const slot = t.insert();
+    if (this.o.mode === 'user_item') this.seen.setTs(slot, imp.ts);
+    this.seen.setTag(slot, tag);
+    this.seen.setNum(slot, num);
   }
 
-  find(eng: EngagementEvent): V | undefined {
+  /** find: the slot of the impression the engagement answers (read it with tag/num), or -1 */
+  find(eng: EngagementEvent): number {
+    const t = this.seen.key();
     if (this.o.mode === 'user_item') {
-      const hit = this.seen.get(eng.user_id + SEP + eng.item_id);
+      const slot = t.add(eng.user_id).add(eng.item_id).find();
       // an engagement logged before the impression, or long after it, answers some other showing
-      const lag = hit ? eng.ts - hit.ts : -1;
-      return hit && lag >= 0 && lag <= this.o.windowMs ? hit.value : undefined;
+      const lag = slot >= 0 ? eng.ts - this.seen.ts(slot) : -1;
+      return lag >= 0 && lag <= this.o.windowMs ? slot : -1;
     }
-    if (!eng.request_id) return undefined;
-    return this.seen.get(this.o.perItem ? eng.request_id + SEP + eng.item_id : eng.request_id)?.value;
+    if (!eng.request_id) return -1;
+    t.add(eng.request_id);
+    if (this.o.perItem) t.add(eng.item_id);
+    return t.find();
+  }
+
+  tag(slot: number): number {
+    return this.seen.tag(slot);
+  }
+
+  num(slot: number): number {
+    return this.seen.num(slot);
   }
 }

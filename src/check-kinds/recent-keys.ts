@@ -1,75 +1,68 @@
-/** fnv1a: the 32-bit FNV-1a hash of the string's UTF-16 code units, from the given offset basis. */
-export function fnv1a(s: string, basis = 0x811c9dc5): number {
-  let h = basis >>> 0;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-
-/** 30-bit hashes are small integers for V8: a Map keyed by them is several times faster than by doubles */
-const MASK = 0x3fffffff;
-const BASIS_KEY = 0x811c9dc5;
-const BASIS_CHECK = 0x050c5d1f;
+import type { RecEvent } from '../events/contract';
+import { RecentTable } from '../util/recent-table';
 
 /**
- * RecentKeys remembers the keys seen in the last `lookbackMs` of event time, at most `maxKeys` of
- * them: a bounded look-back set, never a map growing with the stream. Each key is kept as two
- * 30-bit hashes (FNV-1a from two offset bases): one keys a Map, the other confirms a match, so a
- * false "seen" needs a 60-bit collision (about 10⁻¹³ per lookup with 200 000 keys). A queue in
- * arrival order (roughly event time) says which key to forget next, so forgetting is O(1).
+ * RecentKeys is a look-back set of event identities: was this key seen within the last
+ * `lookbackMs` of event time? Bounded: a RecentTable of the last `maxKeys` keys (up to twice as
+ * many), two 32-bit hashes and a timestamp each, never a map growing with the stream.
+ *
+ *   recent.key().add(a).add(b); const dup = recent.seen(e.ts);
  */
 export class RecentKeys {
-  private readonly keys = new Map<number, number>();
-  private queueKeys: number[] = [];
-  private queueTs: number[] = [];
-  private head = 0;
-  /** keys dropped before their look-back was over because the set was full */
-  evictedEarly = 0;
+  private readonly table: RecentTable;
 
   constructor(
     private readonly lookbackMs: number,
-    private readonly maxKeys: number,
-  ) {}
-
-  get size(): number {
-    return this.keys.size;
+    maxKeys: number,
+  ) {
+    this.table = new RecentTable(maxKeys, { ts: true, earlyWithinMs: lookbackMs });
   }
 
-  /** seen records the key at event time ts and says whether it was already seen within the look-back. */
-  seen(key: string, ts: number): boolean {
-    const slot = fnv1a(key, BASIS_KEY) & MASK;
-    const check = fnv1a(key, BASIS_CHECK) & MASK;
-    this.expire(ts);
-    if (this.keys.get(slot) === check) return true;
-    // a new key (or, rarely, another key on the same slot, which it replaces)
-    this.keys.set(slot, check);
-    this.queueKeys.push(slot);
-    this.queueTs.push(ts);
-    if (this.keys.size > this.maxKeys) this.forgetOldest(ts);
+  /** keys in the table (some may be older than the look-back) */
+  get size(): number {
+    return this.table.size;
+  }
+
+  /** keys dropped while still within the look-back, because the table was full */
+  get evictedEarly(): number {
+    return this.table.evictedEarly;
+  }
+
+  /** key starts the key of the next `seen`: add its parts (strings or numbers) to what this returns */
+  key(): RecentTable {
+    return this.table.key();
+  }
+
+  /** seen records the key built with key()… at event time ts; true when it was seen within the look-back */
+  seen(ts: number): boolean {
+    const t = this.table;
+    t.note(ts);
+    const hit = t.find();
+    if (hit >= 0 && ts - t.ts(hit) <= this.lookbackMs) return true;
+    t.setTs(t.insert(), ts);
     return false;
   }
+}
 
-  /** expire forgets the keys first seen more than the look-back before `now`. */
-  private expire(now: number): void {
-    while (this.head < this.queueKeys.length && now - this.queueTs[this.head] > this.lookbackMs) this.keys.delete(this.queueKeys[this.head++]);
-    this.compact();
+/**
+ * addEventKey adds an event's identity to a key being built — the type and the ids that make one
+ * logged fact (a request showing an item to a user, a user's action on it, one serving call, one
+ * item record), and with matchTs its timestamp — without building a string.
+ */
+export function addEventKey(k: RecentTable, e: RecEvent, matchTs: boolean): RecentTable {
+  switch (e.type) {
+    case 'impression':
+      k.add('i').add(e.request_id).add(e.item_id).add(e.user_id);
+      break;
+    case 'engagement':
+      k.add('e').add(e.request_id ?? '').add(e.item_id).add(e.user_id).add(e.action);
+      break;
+    case 'serving':
+      k.add('s').add(e.request_id).add(e.user_id);
+      break;
+    case 'item':
+      k.add('t').add(e.item_id).add(e.launch_ts).add(e.cohort ?? '');
+      break;
   }
-
-  private forgetOldest(now: number): void {
-    while (this.keys.size > this.maxKeys && this.head < this.queueKeys.length) {
-      const at = this.queueTs[this.head];
-      if (this.keys.delete(this.queueKeys[this.head++]) && now - at <= this.lookbackMs) this.evictedEarly++;
-    }
-    this.compact();
-  }
-
-  private compact(): void {
-    if (this.head > 4096 && this.head * 2 > this.queueKeys.length) {
-      this.queueKeys = this.queueKeys.slice(this.head);
-      this.queueTs = this.queueTs.slice(this.head);
-      this.head = 0;
-    }
-  }
+  return matchTs ? k.add(e.ts) : k;
 }

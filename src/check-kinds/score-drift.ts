@@ -3,13 +3,9 @@ import { DEFAULT_MIN_EFFECT, NUMERIC_TESTS } from '../detectors/distribution';
 import { Reservoir } from '../util/reservoir';
 import { DriftReference, driftFields, topEvidence, type DriftVerdict } from './drift-reference';
 import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type Observation } from './kind';
-import { BoundedMap, TwoGenerationMap, WindowedState } from './windowed';
-
-interface Shown {
-  score: number;
-  version: string;
-  engaged: boolean;
-}
+import { RecentTable } from '../util/recent-table';
+import { LabelSets } from '../util/label-sets';
+import { BoundedMap, WindowedState } from './windowed';
 
 const schema = z.strictObject({
   ...commonCheckFields,
@@ -22,7 +18,7 @@ const schema = z.strictObject({
    * item_id), which moves when scores stop predicting engagement even if their overall shape does not
    */
   source: z.enum(['serving', 'impression', 'engaged']).default('serving'),
-  /** shown items remembered for the `engaged` join (the oldest are forgotten first) */
+  /** shown items remembered for the `engaged` join, at least (up to twice as many; the oldest are forgotten first) */
   max_pending_impressions: z.number().int().positive().default(100_000),
   /** at most this many model versions are tracked */
   max_versions: z.number().int().positive().default(20),
@@ -61,7 +57,9 @@ export const scoreDriftKind: CheckKind<ScoreDriftDefinition> = {
     };
     const opts = { test: def.test, minSamples: def.min_samples, alpha: def.alpha, minEffect: def.min_effect ?? DEFAULT_MIN_EFFECT[def.test] };
 
-    const shown = new TwoGenerationMap<Shown>(def.max_pending_impressions);
+    // engaged: per shown item its score (num), model version (tag) and whether it was engaged (mark)
+    const shown = def.source === 'engaged' ? new RecentTable(def.max_pending_impressions, { num: true, tag: true, mark: true }) : undefined;
+    const shownVersions = new LabelSets<string>(['model_version'], def.max_versions, (v) => v);
 
     return {
       mode: 'streaming',
@@ -70,13 +68,17 @@ export const scoreDriftKind: CheckKind<ScoreDriftDefinition> = {
       add(ws, e) {
         if (def.source === 'serving' && e.type === 'serving') for (const s of e.scores) offer(ws, e.model_version, s);
         else if (def.source === 'impression' && e.type === 'impression') offer(ws, e.model_version, e.score);
-        else if (def.source === 'engaged') {
-          if (e.type === 'impression') shown.set(`${e.request_id}\u0000${e.item_id}`, { score: e.score, version: e.model_version, engaged: false });
-          else if (e.type === 'engagement' && e.request_id !== undefined) {
-            const imp = shown.get(`${e.request_id}\u0000${e.item_id}`);
-            if (imp && !imp.engaged) {
-              imp.engaged = true; // one engaged score per shown item, however many actions followed
-              offer(ws, imp.version, imp.score);
+        else if (shown) {
+          if (e.type === 'impression') {
+            const slot = shown.key().add(e.request_id).add(e.item_id).insert();
+            shown.setNum(slot, e.score);
+            shown.setTag(slot, shownVersions.idOf(e.model_version));
+            shown.setMark(slot, 0);
+          } else if (e.type === 'engagement' && e.request_id !== undefined) {
+            const slot = shown.key().add(e.request_id).add(e.item_id).find();
+            if (slot >= 0 && !shown.mark(slot)) {
+              shown.setMark(slot, 1); // one engaged score per shown item, however many actions followed
+              offer(ws, shownVersions.labels(shown.tag(slot)).model_version, shown.num(slot));
             }
           }
         }

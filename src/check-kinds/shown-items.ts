@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import type { RecEvent } from '../events/contract';
+import type { ImpressionEvent, RecEvent } from '../events/contract';
 import { BoundedCounter } from './bounded-counter';
+import { LabelSets } from '../util/label-sets';
 import { Reservoir } from '../util/reservoir';
-import { labelsKey, type EvidenceItem } from './kind';
-import { SeriesIndex, WindowedState } from './windowed';
+import type { EvidenceItem } from './kind';
+import { WindowedState } from './windowed';
 
 /**
  * shownItemsFields: the fields of the kinds that count impressions per item (coverage,
@@ -43,7 +44,6 @@ export interface ShownItems {
 }
 
 interface Tally {
-  labels: Record<string, string>;
   sample?: Reservoir<string>;
   items?: BoundedCounter;
   impressions: number;
@@ -54,28 +54,24 @@ interface Tally {
  * series and max_series series; `closed` yields the series with at least min_impressions.
  */
 export class ShownItemsWindows {
-  private readonly seen: SeriesIndex;
-  private readonly windows: WindowedState<Map<string, Tally>>;
+  private readonly sets: LabelSets<ImpressionEvent>;
+  private readonly windows: WindowedState<Map<number, Tally>>;
 
   constructor(private readonly def: ShownItemsDef) {
-    this.seen = new SeriesIndex(def.max_series);
+    this.sets = new LabelSets(def.by, def.max_series, (e, i) => e[def.by[i]]);
     this.windows = new WindowedState(() => new Map());
   }
 
   add(ws: number, e: RecEvent): void {
     if (e.type !== 'impression') return;
-    const labels: Record<string, string> = {};
-    for (const l of this.def.by) labels[l] = e[l] ?? 'none';
-    const key = labelsKey(labels);
+    const id = this.sets.idOf(e);
     const agg = this.windows.at(ws);
-    let s = agg.get(key);
+    let s = agg.get(id);
     if (!s) {
-      if (agg.size >= this.def.max_series) return;
       const sampled = this.def.sample_size > 0;
       // one seed per window start: a replay samples the same impressions every time
       const sample = sampled ? new Reservoir<string>(this.def.sample_size, (ws / 1000) ^ 0x2545f491) : undefined;
-      agg.set(key, (s = { labels, impressions: 0, ...(sampled ? { sample } : { items: new BoundedCounter(this.def.max_items) }) }));
-      this.seen.add(key, labels);
+      agg.set(id, (s = { impressions: 0, ...(sampled ? { sample } : { items: new BoundedCounter(this.def.max_items) }) }));
     }
     s.impressions++;
     if (s.sample) s.sample.offer(e.item_id);
@@ -85,15 +81,15 @@ export class ShownItemsWindows {
   closed(ws: number): ShownItems[] {
     const agg = this.windows.take(ws);
     const out: ShownItems[] = [];
-    for (const [key] of this.seen.entries()) {
-      const s = agg.get(key);
+    for (const [id, labels] of this.sets.entries()) {
+      const s = agg.get(id);
       if (!s || s.impressions < Math.max(1, this.def.min_impressions)) continue;
       let items = s.items;
       if (s.sample) {
         items = new BoundedCounter(this.def.sample_size);
         for (const id of s.sample.items) items.add(id);
       }
-      out.push({ labels: s.labels, items: items!, impressions: s.impressions });
+      out.push({ labels: { ...labels }, items: items!, impressions: s.impressions });
     }
     return out;
   }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { EVENT_TYPES, type RecEvent } from '../events/contract';
-import { commonCheckFields, labelsKey, streamingFields, type CheckDefinition, type CheckKind, type Observation } from './kind';
-import { SeriesIndex, WindowedState } from './windowed';
+import { LabelSets } from '../util/label-sets';
+import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type Observation } from './kind';
+import { WindowedState } from './windowed';
 
 /** event fields that are series labels of their own */
 const VOLUME_LABELS = ['surface', 'model_version', 'action', 'cohort'] as const;
@@ -27,7 +28,7 @@ const schema = z
     event_type: z.enum(EVENT_TYPES as [string, ...string[]]),
     /** fields of the event to count separately, e.g. [surface] or [surface, context.country] */
     by: z.array(byEntry).default([]),
-    /** at most this many distinct series are tracked; later ones are counted in the total only */
+    /** at most this many distinct series are tracked; past that, the one seen least recently is dropped */
     max_series: z.number().int().positive().default(200),
   })
   .superRefine((d, ctx) => {
@@ -48,12 +49,13 @@ export function labelValue(v: unknown): string {
   return s.length > MAX_VALUE_LENGTH ? s.slice(0, MAX_VALUE_LENGTH) : s;
 }
 
-/** fieldOf reads a `by` entry from an event: a top-level field, `context.<name>` or `attributes.<name>`. */
-function fieldOf(e: RecEvent, field: string): unknown {
+/** fieldReader: how to read a `by` entry from an event: a top-level field, `context.<name>` or `attributes.<name>`. */
+function fieldReader(field: string): (e: RecEvent) => unknown {
   const dot = field.indexOf('.');
-  if (dot < 0) return (e as unknown as Record<string, unknown>)[field];
-  const place = (e as unknown as Record<string, unknown>)[field.slice(0, dot)] as Record<string, unknown> | undefined;
-  return place?.[field.slice(dot + 1)];
+  if (dot < 0) return (e) => (e as unknown as Record<string, unknown>)[field];
+  const place = field.slice(0, dot);
+  const name = field.slice(dot + 1);
+  return (e) => ((e as unknown as Record<string, unknown>)[place] as Record<string, unknown> | undefined)?.[name];
 }
 
 /**
@@ -67,14 +69,16 @@ export const volumeKind: CheckKind<VolumeDefinition> = {
   mode: 'streaming',
   schema: schema as unknown as z.ZodType<VolumeDefinition>,
   create(def) {
-    const seen = new SeriesIndex(def.max_series);
-    const windows = new WindowedState(() => new Map<string, { labels: Record<string, string>; count: number }>());
-    const fixed = def.by.filter((f) => !f.includes('.'));
-    const extra = def.by.filter((f) => f.includes('.'));
-    const labelsOf = (e: RecEvent): Record<string, string> => {
-      const out: Record<string, string> = {};
-      for (const l of fixed) out[l] = labelValue(fieldOf(e, l));
-      if (extra.length) out.segment = extra.map((f) => `${f}=${labelValue(fieldOf(e, f))}`).join(',');
+    const readers = def.by.map(fieldReader);
+    const sets = new LabelSets<RecEvent>(def.by, def.max_series, (e, i) => labelValue(readers[i](e)));
+    const windows = new WindowedState<number[]>(() => []);
+    const dotted = def.by.map((f) => f.includes('.'));
+    /** a set's series labels: the fixed ones as themselves, the others as `segment` pairs */
+    const seriesLabels = (values: Record<string, string>): Record<string, string> => {
+      const out: Record<string, string> = { event_type: def.event_type };
+      const segment: string[] = [];
+      def.by.forEach((f, i) => (dotted[i] ? segment.push(`${f}=${values[f]}`) : (out[f] = values[f])));
+      if (segment.length) out.segment = segment.join(',');
       return out;
     };
     return {
@@ -82,24 +86,14 @@ export const volumeKind: CheckKind<VolumeDefinition> = {
       eventTypes: [def.event_type as RecEvent['type']],
       windowMs: def.window,
       add(ws, e) {
-        const labels = labelsOf(e);
-        const key = labelsKey(labels);
-        const agg = windows.at(ws);
-        const cur = agg.get(key);
-        if (cur) cur.count++;
-        else {
-          agg.set(key, { labels, count: 1 });
-          seen.add(key, labels);
-        }
+        const counts = windows.at(ws);
+        const id = sets.idOf(e);
+        counts[id] = (counts[id] || 0) + 1;
       },
       close(ws) {
-        const agg = windows.take(ws);
-        const out: Observation[] = [];
+        const counts = windows.take(ws);
         // Every series seen before reports, with zero when it went quiet: that zero is the incident.
-        for (const [key, labels] of seen.entries()) {
-          out.push({ labels: { event_type: def.event_type, ...labels }, value: agg.get(key)?.count ?? 0 });
-        }
-        return out;
+        return [...sets.entries()].map(([id, values]): Observation => ({ labels: seriesLabels(values), value: counts[id] || 0 }));
       },
     };
   },

@@ -49,25 +49,3 @@ export class BoundedMap<K, V> {
     return this.map.get(key);
   }
 }
-
-/**
- * TwoGenerationMap remembers about the last `max` keys: when the young map holds max/2 it becomes
- * the old one and the previous old one is dropped. O(1) per operation, unlike evicting one oldest
- * entry per insert (BoundedMap), which gets slow on a large Map full of deleted slots; the price
- * is that it remembers between max/2 and max keys, not exactly the last max.
- */
-export class TwoGenerationMap<V> {
-  private young = new Map<string, V>();
-  private old = new Map<string, V>();
-  constructor(private readonly max: number) {}
-  set(key: string, value: V): void {
-    if (this.young.size >= Math.max(1, this.max / 2)) {
-      this.old = this.young;
-      this.young = new Map();
-    }
-    this.young.set(key, value);
-  }
-  get(key: string): V | undefined {
-    return this.young.get(key) ?? this.old.get(key);
-  }
-}

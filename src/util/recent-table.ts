@@ -1,0 +1,221 @@
+/**
+ * RecentTable remembers the most recent keys of a stream (request ids, user+item pairs, event
+ * identities) with a few numbers per key, in one typed array: no string and no object is kept per
+ * key, so a table of hundreds of thousands of keys costs the garbage collector nothing, and its
+ * memory is fixed when it is made (flat on an endless stream).
+ *
+ * A key is one or more strings (or numbers) hashed into two independent 32-bit hashes, kept as one
+ * 53-bit number: a false match needs both to collide (about 10⁻¹⁰ per lookup with 200 000 keys).
+ * Keys live in two generations of open-addressing tables of `capacity` keys each: when the young one
+ * is full it becomes the old one and the old one is cleared for reuse, so the table always remembers
+ * at least the last `capacity` keys and at most 2·capacity, with O(1) work per key and no per-key
+ * deletes. A slot's key, time and columns sit side by side: one cache line per lookup.
+ *
+ *   const t = new RecentTable(100_000, { ts: true, num: true });
+ *   const slot = t.key().add(requestId).add(itemId).insert(); t.setTs(slot, e.ts); t.setNum(slot, e.position);
+ *   const hit = t.key().add(requestId).add(itemId).find(); // a slot, or -1; then t.num(hit)
+ */
+export interface RecentTableColumns {
+  /** the event time per key (for a join window, a look-back, earlyWithinMs) */
+  ts?: boolean;
+  /** a number per key (a score, a position) */
+  num?: boolean;
+  /** a second number per key (an interned label-set or version id) */
+  tag?: boolean;
+  /** a third (a flag such as "already engaged") */
+  mark?: boolean;
+  /**
+   * count, when a generation is dropped, the keys in it whose time (needs `ts`) is within this many
+   * ms of the newest time noted: keys forgotten early because the table was full (`evictedEarly`)
+   */
+  earlyWithinMs?: number;
+}
+
+const BASIS_1 = 0x811c9dc5; // FNV-1a
+const PRIME_1 = 0x01000193;
+const BASIS_2 = 0x050c5d1f;
+const PRIME_2 = 0x5bd1e995; // MurmurHash2's multiplier: a second, independent mix
+const SEPARATOR = 0xffff; // not a character: "ab"+"c" and "a"+"bc" differ
+const TWO_21 = 2 ** 21;
+/** a generation's table is at most this full: linear probing stays short, memory stays small */
+const MAX_LOAD = 0.8;
+
+export class RecentTable {
+  /** keys dropped with their generation while still within earlyWithinMs of the newest time */
+  evictedEarly = 0;
+
+  /** per slot: [key, ts?, num?, tag?, mark?]; key 0 marks an empty slot */
+  private readonly cells: Float64Array;
+  private readonly stride: number;
+  private readonly tsAt: number;
+  private readonly numAt: number;
+  private readonly tagAt: number;
+  private readonly markAt: number;
+  /** slots per generation (a power of two, at least capacity / MAX_LOAD) */
+  private readonly slots: number;
+  private readonly mask: number;
+  /** which generation is young (0 or 1), and how many keys each holds */
+  private young = 0;
+  private readonly count = [0, 0];
+  private newestTs = -Infinity;
+  // the hash of the key being built (key().add()…), then its final form: fields, not a returned
+  // pair, because this runs for every event
+  private k1 = 0;
+  private k2 = 0;
+  private index = 0;
+  private stamp = 0;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly columns: RecentTableColumns = {},
+  ) {
+    if (!(capacity >= 1)) throw new RangeError(`RecentTable capacity must be ≥ 1, not ${capacity}`);
+    let slots = 2;
+    while (slots * MAX_LOAD < capacity) slots *= 2;
+    this.slots = slots;
+    this.mask = slots - 1;
+    if (columns.earlyWithinMs !== undefined && !columns.ts) throw new RangeError('RecentTable: earlyWithinMs needs the ts column');
+    let at = 1;
+    this.tsAt = columns.ts ? at++ : -1;
+    this.numAt = columns.num ? at++ : -1;
+    this.tagAt = columns.tag ? at++ : -1;
+    this.markAt = columns.mark ? at++ : -1;
+    this.stride = at;
+    this.cells = new Float64Array(2 * slots * at);
+  }
+
+  /** how many keys are remembered now */
+  get size(): number {
+    return this.count[0] + this.count[1];
+  }
+
+  /** key starts a new key; add its parts, then find() or insert() */
+  key(): this {
+    this.k1 = BASIS_1;
+    this.k2 = BASIS_2;
+    return this;
+  }
+
+  add(part: string | number): this {
+    let a = this.k1;
+    let b = this.k2;
+    if (typeof part === 'number') {
+      // the two 32-bit halves of an integer up to 2^53 (epoch milliseconds), as four 16-bit "characters"
+      const lo = part >>> 0;
+      const hi = Math.floor(part / 4294967296) >>> 0;
+      for (let i = 0; i < 4; i++) {
+        const c = ((i < 2 ? lo : hi) >>> (i % 2 ? 16 : 0)) & 0xffff;
+        a = Math.imul(a ^ c, PRIME_1);
+        b = Math.imul(b ^ c, PRIME_2);
+      }
+    } else {
+      for (let i = 0; i < part.length; i++) {
+        const c = part.charCodeAt(i);
+        a = Math.imul(a ^ c, PRIME_1);
+        b = Math.imul(b ^ c, PRIME_2);
+      }
+    }
+    this.k1 = Math.imul(a ^ SEPARATOR, PRIME_1);
+    this.k2 = Math.imul(b ^ SEPARATOR, PRIME_2);
+    return this;
+  }
+
+  /** find returns the slot of the key built with key().add()…, the young generation first, or -1 */
+  find(): number {
+    this.finish();
+    const y = this.probe(this.young);
+    return y >= 0 ? y : this.probe(1 - this.young);
+  }
+
+  /**
+   * insert returns the young-generation slot of the key (the same slot when the young generation
+   * already holds it; a new one otherwise, which shadows an older copy in the old generation). A new
+   * slot's time and columns are 0: the caller sets them.
+   */
+  insert(): number {
+    this.finish();
+    const found = this.probe(this.young);
+    if (found >= 0) return found;
+    if (this.count[this.young] >= this.capacity) this.rotate();
+    const cells = this.cells;
+    const base = this.young * this.slots;
+    let i = this.index;
+    while (cells[(base + i) * this.stride] !== 0) i = (i + 1) & this.mask;
+    const slot = (base + i) * this.stride;
+    cells[slot] = this.stamp;
+    this.count[this.young]++;
+    return slot;
+  }
+
+  ts(slot: number): number {
+    return this.cells[slot + this.tsAt];
+  }
+  setTs(slot: number, v: number): void {
+    this.cells[slot + this.tsAt] = v;
+  }
+  num(slot: number): number {
+    return this.cells[slot + this.numAt];
+  }
+  setNum(slot: number, v: number): void {
+    this.cells[slot + this.numAt] = v;
+  }
+  tag(slot: number): number {
+    return this.cells[slot + this.tagAt];
+  }
+  setTag(slot: number, v: number): void {
+    this.cells[slot + this.tagAt] = v;
+  }
+  mark(slot: number): number {
+    return this.cells[slot + this.markAt];
+  }
+  setMark(slot: number, v: number): void {
+    this.cells[slot + this.markAt] = v;
+  }
+
+  /** note tells the table the newest event time (for earlyWithinMs); cheap, call per event */
+  note(ts: number): void {
+    if (ts > this.newestTs) this.newestTs = ts;
+  }
+
+  private probe(gen: number): number {
+    const cells = this.cells;
+    const base = gen * this.slots;
+    const stamp = this.stamp;
+    let i = this.index;
+    for (;;) {
+      const k = cells[(base + i) * this.stride];
+      if (k === stamp) return (base + i) * this.stride;
+      if (k === 0) return -1;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  /**
+   * finish mixes the first hash (murmur3's finalizer) so its low bits index well, and stamps the key
+   * as one 53-bit number: the second hash, forced odd so no key is 0, and 21 bits of the first
+   */
+  private finish(): void {
+    let h = this.k1;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    this.index = h & this.mask;
+    this.stamp = ((this.k2 | 1) >>> 0) * TWO_21 + (h >>> 11);
+  }
+
+  /** rotate drops the old generation and makes the full young one old */
+  private rotate(): void {
+    const old = 1 - this.young;
+    const from = old * this.slots * this.stride;
+    const to = from + this.slots * this.stride;
+    const within = this.columns.earlyWithinMs;
+    if (within !== undefined) {
+      for (let s = from; s < to; s += this.stride) if (this.cells[s] !== 0 && this.newestTs - this.cells[s + this.tsAt] <= within) this.evictedEarly++;
+    }
+    this.cells.fill(0, from, to);
+    this.count[old] = 0;
+    this.young = old;
+  }
+}

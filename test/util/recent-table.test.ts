@@ -1,0 +1,60 @@
+import { RecentTable } from '../../src/util/recent-table';
+
+describe('RecentTable: recent keys with numbers, in typed arrays', () => {
+  test('finds a key by all its parts, in order, and keeps its columns', () => {
+    const t = new RecentTable(100, { ts: true, num: true, tag: true, mark: true });
+    const slot = t.key().add('r1').add('item-9').insert();
+    t.setNum(slot, 0.25);
+    t.setTag(slot, 4);
+    const hit = t.key().add('r1').add('item-9').find();
+    expect(hit).toBe(slot);
+    expect([t.ts(hit), t.num(hit), t.tag(hit), t.mark(hit)]).toEqual([0, 0.25, 4, 0]);
+    expect(t.key().add('item-9').add('r1').find()).toBe(-1); // parts in another order
+    expect(t.key().add('r1item-9').find()).toBe(-1); // the parts run together
+    expect(t.key().add('r1').find()).toBe(-1); // a prefix
+    expect(t.key().add('r1').add('item-9').insert()).toBe(slot); // inserting again: the same slot
+    expect(t.size).toBe(1);
+  });
+
+  test('numbers are keys too: epoch milliseconds differing by one are different keys', () => {
+    const t = new RecentTable(10);
+    t.key().add('e').add(1_764_547_200_000).insert();
+    expect(t.key().add('e').add(1_764_547_200_000).find()).toBeGreaterThanOrEqual(0);
+    expect(t.key().add('e').add(1_764_547_200_001).find()).toBe(-1);
+    expect(t.key().add('e').add(1_764_547_200_000 + 2 ** 32).find()).toBe(-1); // the high half counts
+  });
+
+  test('remembers at least the last `capacity` keys and at most twice that', () => {
+    const t = new RecentTable(1000);
+    for (let i = 0; i < 10_000; i++) t.key().add(`k${i}`).insert();
+    const remembered = Array.from({ length: 10_000 }, (_, i) => t.key().add(`k${i}`).find() >= 0);
+    expect(remembered.slice(-1000).every(Boolean)).toBe(true);
+    expect(remembered.filter(Boolean).length).toBeLessThanOrEqual(2000);
+    expect(remembered.slice(0, 8000).some(Boolean)).toBe(false);
+    expect(t.size).toBeLessThanOrEqual(2000);
+  });
+
+  test('no false matches among many keys (53 bits of two hashes per key)', () => {
+    const t = new RecentTable(200_000);
+    for (let i = 0; i < 200_000; i++) t.key().add(`r${i}`).add(`i${i % 977}`).insert();
+    let false_ = 0;
+    for (let i = 0; i < 200_000; i++) if (t.key().add(`r${i}`).add(`i${(i + 1) % 977}`).find() >= 0) false_++;
+    expect(false_).toBe(0);
+  });
+
+  test('earlyWithinMs counts keys dropped while still recent', () => {
+    const t = new RecentTable(2, { ts: true, earlyWithinMs: 10 });
+    // ts 0, 1 fill the young generation; 2, 3 the next one; the fifth key drops the first two
+    for (let i = 0; i < 5; i++) {
+      t.note(i);
+      t.setTs(t.key().add(`k${i}`).insert(), i);
+    }
+    expect(t.evictedEarly).toBe(2);
+    const late = new RecentTable(2, { ts: true, earlyWithinMs: 10 });
+    for (const ts of [0, 1, 100, 101, 102]) {
+      late.note(ts);
+      late.setTs(late.key().add(`k${ts}`).insert(), ts);
+    }
+    expect(late.evictedEarly).toBe(0); // ts 0 and 1 were 100 ms behind: past the look-back anyway
+  });
+});
