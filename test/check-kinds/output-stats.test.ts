@@ -47,3 +47,16 @@ test('BoundedCounter counts the first `max` keys and puts the rest in overflow',
   expect([c.size, c.get('a'), c.get('b'), c.get('c'), c.overflow, c.total, c.capped]).toEqual([2, 3, 2, 0, 2, 7, true]);
   expect(c.top(5)).toEqual([['a', 3], ['b', 2]]);
 });
+
+describe('BoundedCounter.top', () => {
+  test('the n most frequent keys, ties by key, the same as sorting every key', () => {
+    const c = new BoundedCounter(10_000);
+    let x = 7;
+    for (let i = 0; i < 5_000; i++) {
+      x = (x * 48271) % 2147483647;
+      c.add(`k${x % 300}`, 1 + (x % 3));
+    }
+    const sorted = [...c.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    for (const n of [0, 1, 5, 299, 300, 400]) expect(c.top(n)).toEqual(sorted.slice(0, n));
+  });
+});
