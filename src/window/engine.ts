@@ -81,12 +81,17 @@ export class WindowEngine implements EventSink {
       let lastWs = NaN;
       let lastPartition: string | undefined;
       let lastMin = 0;
+      // the window of this check's previous event: the next to close is at or before it already
+      let openWs = NaN;
       const add = (e: RecEvent, pos: RawRecord['position']): boolean => {
         const ws = Math.floor(e.ts / windowMs) * windowMs;
         if (ws < floor) return false; // closed before a restart: its effect is already final
-        const next = this.nextClose.get(c.name);
-        // Before the first close an earlier (within-lateness) event may open an earlier window.
-        if (next === undefined || ws < next) this.nextClose.set(c.name, ws);
+        if (ws !== openWs) {
+          const next = this.nextClose.get(c.name);
+          // Before the first close an earlier (within-lateness) event may open an earlier window.
+          if (next === undefined || ws < next) this.nextClose.set(c.name, ws);
+          openWs = ws;
+        }
         c.runtime.add(ws, e);
         if (pos) {
           if (ws === lastWs && pos.partition === lastPartition && pos.offset >= lastMin) return true;
@@ -100,8 +105,11 @@ export class WindowEngine implements EventSink {
         }
         return true;
       };
-      // closing windows deletes their offsets: forget the cached one
-      this.forgetLastOffset.set(c.name, () => (lastWs = NaN));
+      // closing windows deletes their offsets and moves the next close: forget what is cached
+      this.forgetLastOffset.set(c.name, () => {
+        lastWs = NaN;
+        openWs = NaN;
+      });
       for (const t of c.runtime.eventTypes) this.route(t).push({ add });
     }
     for (const w of o.watchers)
