@@ -4,19 +4,29 @@
  */
 export class WindowedState<A> {
   private readonly open = new Map<number, A>();
+  // the last window asked for: consecutive events mostly fall in the same one
+  private lastStart = NaN;
+  private last: A | undefined;
   constructor(private readonly create: () => A) {}
   at(windowStart: number): A {
+    if (windowStart === this.lastStart) return this.last!;
     let agg = this.open.get(windowStart);
     if (!agg) {
       agg = this.create();
       this.open.set(windowStart, agg);
     }
+    this.lastStart = windowStart;
+    this.last = agg;
     return agg;
   }
   /** take returns the window's aggregate (an empty one if it saw no event) and forgets it */
   take(windowStart: number): A {
     const agg = this.open.get(windowStart) ?? this.create();
     this.open.delete(windowStart);
+    if (windowStart === this.lastStart) {
+      this.lastStart = NaN;
+      this.last = undefined;
+    }
     return agg;
   }
 }
