@@ -1,3 +1,5 @@
+import { KeyHash } from './key-hash';
+
 /**
  * RecentTable remembers the most recent keys of a stream (request ids, user+item pairs, event
  * identities) with a few numbers per key, in one typed array: no string and no object is kept per
@@ -31,12 +33,6 @@ export interface RecentTableColumns {
   earlyWithinMs?: number;
 }
 
-const BASIS_1 = 0x811c9dc5; // FNV-1a
-const PRIME_1 = 0x01000193;
-const BASIS_2 = 0x050c5d1f;
-const PRIME_2 = 0x5bd1e995; // MurmurHash2's multiplier: a second, independent mix
-const SEPARATOR = 0xffff; // not a character: "ab"+"c" and "a"+"bc" differ
-const TWO_21 = 2 ** 21;
 /** a generation's table is at most this full: linear probing stays short, memory stays small */
 const MAX_LOAD = 0.8;
 
@@ -58,12 +54,8 @@ export class RecentTable {
   private young = 0;
   private readonly count = [0, 0];
   private newestTs = -Infinity;
-  // the hash of the key being built (key().add()…), then its final form: fields, not a returned
-  // pair, because this runs for every event
-  private k1 = 0;
-  private k2 = 0;
-  private index = 0;
-  private stamp = 0;
+  /** the key being built (key().add()…) */
+  private readonly h = new KeyHash();
 
   constructor(
     private readonly capacity: number,
@@ -91,38 +83,18 @@ export class RecentTable {
 
   /** key starts a new key; add its parts, then find() or insert() */
   key(): this {
-    this.k1 = BASIS_1;
-    this.k2 = BASIS_2;
+    this.h.start();
     return this;
   }
 
   add(part: string | number): this {
-    let a = this.k1;
-    let b = this.k2;
-    if (typeof part === 'number') {
-      // the two 32-bit halves of an integer up to 2^53 (epoch milliseconds), as four 16-bit "characters"
-      const lo = part >>> 0;
-      const hi = Math.floor(part / 4294967296) >>> 0;
-      for (let i = 0; i < 4; i++) {
-        const c = ((i < 2 ? lo : hi) >>> (i % 2 ? 16 : 0)) & 0xffff;
-        a = Math.imul(a ^ c, PRIME_1);
-        b = Math.imul(b ^ c, PRIME_2);
-      }
-    } else {
-      for (let i = 0; i < part.length; i++) {
-        const c = part.charCodeAt(i);
-        a = Math.imul(a ^ c, PRIME_1);
-        b = Math.imul(b ^ c, PRIME_2);
-      }
-    }
-    this.k1 = Math.imul(a ^ SEPARATOR, PRIME_1);
-    this.k2 = Math.imul(b ^ SEPARATOR, PRIME_2);
+    this.h.add(part);
     return this;
   }
 
   /** find returns the slot of the key built with key().add()…, the young generation first, or -1 */
   find(): number {
-    this.finish();
+    this.h.finish();
     const y = this.probe(this.young);
     return y >= 0 ? y : this.probe(1 - this.young);
   }
@@ -133,16 +105,16 @@ export class RecentTable {
    * slot's time and columns are 0: the caller sets them.
    */
   insert(): number {
-    this.finish();
+    this.h.finish();
     const found = this.probe(this.young);
     if (found >= 0) return found;
     if (this.count[this.young] >= this.capacity) this.rotate();
     const cells = this.cells;
     const base = this.young * this.slots;
-    let i = this.index;
+    let i = this.h.index & this.mask;
     while (cells[(base + i) * this.stride] !== 0) i = (i + 1) & this.mask;
     const slot = (base + i) * this.stride;
-    cells[slot] = this.stamp;
+    cells[slot] = this.h.stamp;
     this.count[this.young]++;
     return slot;
   }
@@ -180,29 +152,14 @@ export class RecentTable {
   private probe(gen: number): number {
     const cells = this.cells;
     const base = gen * this.slots;
-    const stamp = this.stamp;
-    let i = this.index;
+    const stamp = this.h.stamp;
+    let i = this.h.index & this.mask;
     for (;;) {
       const k = cells[(base + i) * this.stride];
       if (k === stamp) return (base + i) * this.stride;
       if (k === 0) return -1;
       i = (i + 1) & this.mask;
     }
-  }
-
-  /**
-   * finish mixes the first hash (murmur3's finalizer) so its low bits index well, and stamps the key
-   * as one 53-bit number: the second hash, forced odd so no key is 0, and 21 bits of the first
-   */
-  private finish(): void {
-    let h = this.k1;
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    this.index = h & this.mask;
-    this.stamp = ((this.k2 | 1) >>> 0) * TWO_21 + (h >>> 11);
   }
 
   /** rotate drops the old generation and makes the full young one old */

@@ -1,0 +1,65 @@
+const BASIS_1 = 0x811c9dc5; // FNV-1a
+const PRIME_1 = 0x01000193;
+const BASIS_2 = 0x050c5d1f;
+const PRIME_2 = 0x5bd1e995; // MurmurHash2's multiplier: a second, independent mix
+const SEPARATOR = 0xffff; // not a character: "ab"+"c" and "a"+"bc" differ
+const TWO_21 = 2 ** 21;
+
+/**
+ * KeyHash hashes a key of one or more parts (strings, or integers such as epoch milliseconds) into
+ * two independent 32-bit hashes without building a string, for the typed-array tables of the hot
+ * path (RecentTable, ItemCounts). After finish(): `index`, well mixed for a power-of-two table, and
+ * `stamp`, the key as one non-zero 53-bit number (the second hash and 21 bits of the first), so a
+ * false match needs both hashes to collide.
+ *
+ *   h.start().add(requestId).add(itemId).finish(); slot = h.index & mask; … cells[slot] === h.stamp
+ */
+export class KeyHash {
+  index = 0;
+  stamp = 0;
+  private a = BASIS_1;
+  private b = BASIS_2;
+
+  start(): this {
+    this.a = BASIS_1;
+    this.b = BASIS_2;
+    return this;
+  }
+
+  add(part: string | number): this {
+    let a = this.a;
+    let b = this.b;
+    if (typeof part === 'number') {
+      // the two 32-bit halves of an integer up to 2^53, as four 16-bit "characters"
+      const lo = part >>> 0;
+      const hi = Math.floor(part / 4294967296) >>> 0;
+      for (let i = 0; i < 4; i++) {
+        const c = ((i < 2 ? lo : hi) >>> (i % 2 ? 16 : 0)) & 0xffff;
+        a = Math.imul(a ^ c, PRIME_1);
+        b = Math.imul(b ^ c, PRIME_2);
+      }
+    } else {
+      for (let i = 0; i < part.length; i++) {
+        const c = part.charCodeAt(i);
+        a = Math.imul(a ^ c, PRIME_1);
+        b = Math.imul(b ^ c, PRIME_2);
+      }
+    }
+    this.a = Math.imul(a ^ SEPARATOR, PRIME_1);
+    this.b = Math.imul(b ^ SEPARATOR, PRIME_2);
+    return this;
+  }
+
+  /** finish mixes the first hash (murmur3's finalizer) into `index` and stamps the key */
+  finish(): this {
+    let h = this.a;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    this.index = h >>> 0;
+    this.stamp = ((this.b | 1) >>> 0) * TWO_21 + (h >>> 11);
+    return this;
+  }
+}
