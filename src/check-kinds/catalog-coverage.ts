@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind } from './kind';
-import { ShownItemsWindows, shownItemsFields, topItemsEvidence } from './shown-items';
+import { shownItemsCheck, shownItemsFields } from './shown-items';
 
 const schema = z.strictObject({
   ...commonCheckFields,
@@ -22,31 +22,6 @@ export const catalogCoverageKind: CheckKind<CatalogCoverageDefinition> = {
   mode: 'streaming',
   schema: schema as z.ZodType<CatalogCoverageDefinition>,
   create(def) {
-    const shown = new ShownItemsWindows(def);
-    return {
-      mode: 'streaming',
-      eventTypes: ['impression'],
-      windowMs: def.window,
-      add: (ws, e) => shown.add(ws, e),
-      close(ws) {
-        return shown.closed(ws).map(({ labels, items, impressions }) => {
-          const top = items.top(def.list_items);
-          const topShare = top.reduce((a, [, c]) => a + c, 0) / items.total;
-          return {
-            labels: { measure: 'distinct_items', ...labels },
-            value: items.size,
-            details: {
-              impressions,
-              sampled: items.total,
-              distinct_items: items.size,
-              capped: items.capped,
-              top_items: top.map(([item_id, n]) => ({ item_id, share: n / items.total })),
-              top_items_share: topShare,
-            },
-            evidence: topItemsEvidence(items, def.list_items),
-          };
-        });
-      },
-    };
+    return shownItemsCheck(def, 'distinct_items', (items) => items.size);
   },
 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { gini } from './gini';
 import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind } from './kind';
-import { ShownItemsWindows, shownItemsFields, topItemsEvidence } from './shown-items';
+import { shownItemsCheck, shownItemsFields } from './shown-items';
 
 const schema = z.strictObject({
   ...commonCheckFields,
@@ -22,32 +22,7 @@ export const popularityConcentrationKind: CheckKind<PopularityConcentrationDefin
   mode: 'streaming',
   schema: schema as z.ZodType<PopularityConcentrationDefinition>,
   create(def) {
-    const shown = new ShownItemsWindows(def);
-    return {
-      mode: 'streaming',
-      eventTypes: ['impression'],
-      windowMs: def.window,
-      add: (ws, e) => shown.add(ws, e),
-      close(ws) {
-        return shown.closed(ws).map(({ labels, items, impressions }) => {
-          const top = items.top(def.list_items);
-          return {
-            labels: { measure: 'gini', ...labels },
-            value: gini(items.values()),
-            details: {
-              impressions,
-              sampled: items.total,
-              distinct_items: items.size,
-              capped: items.capped,
-              top_items: top.map(([item_id, n]) => ({ item_id, share: n / items.total })),
-              top_items_share: top.reduce((a, [, c]) => a + c, 0) / items.total,
-              effective_items: effectiveItems(items.values()),
-            },
-            evidence: topItemsEvidence(items, def.list_items),
-          };
-        });
-      },
-    };
+    return shownItemsCheck(def, 'gini', (items) => gini(items.values()), (items) => ({ effective_items: effectiveItems(items.values()) }));
   },
 };
 

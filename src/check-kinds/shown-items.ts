@@ -3,7 +3,7 @@ import type { ImpressionEvent, RecEvent } from '../events/contract';
 import { BoundedCounter } from './bounded-counter';
 import { LabelSets } from '../util/label-sets';
 import { Reservoir } from '../util/reservoir';
-import type { EvidenceItem } from './kind';
+import type { EvidenceItem, Observation, StreamingCheck } from './kind';
 import { WindowedState } from './windowed';
 
 /**
@@ -28,6 +28,8 @@ export const shownItemsFields = (defaultSampleSize: number) => ({
 });
 
 interface ShownItemsDef {
+  window: number;
+  list_items: number;
   by: Array<'surface' | 'model_version'>;
   sample_size: number;
   max_items: number;
@@ -106,4 +108,43 @@ export function topItemsEvidence(items: BoundedCounter, n: number): EvidenceItem
 
 export function pct(share: number): string {
   return `${Math.round(share * 1000) / 10}%`;
+}
+
+/**
+ * shownItemsCheck: the streaming check of a kind that judges the items shown per window and series
+ * (coverage, concentration): `measure` names the value, `value` computes it from the item counts,
+ * `details` adds the kind's own figures to the common ones (impressions, sample, top items).
+ */
+export function shownItemsCheck(
+  def: ShownItemsDef,
+  measure: string,
+  value: (items: BoundedCounter) => number,
+  details: (items: BoundedCounter) => Record<string, unknown> = () => ({}),
+): StreamingCheck {
+  const shown = new ShownItemsWindows(def);
+  return {
+    mode: 'streaming',
+    eventTypes: ['impression'],
+    windowMs: def.window,
+    add: (ws, e) => shown.add(ws, e),
+    close(ws) {
+      return shown.closed(ws).map(({ labels, items, impressions }): Observation => {
+        const top = items.top(def.list_items);
+        return {
+          labels: { measure, ...labels },
+          value: value(items),
+          details: {
+            impressions,
+            sampled: items.total,
+            distinct_items: items.size,
+            capped: items.capped,
+            top_items: top.map(([item_id, n]) => ({ item_id, share: n / items.total })),
+            top_items_share: top.reduce((a, [, c]) => a + c, 0) / items.total,
+            ...details(items),
+          },
+          evidence: topItemsEvidence(items, def.list_items),
+        };
+      });
+    },
+  };
 }

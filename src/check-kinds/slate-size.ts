@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { BoundedCounter } from './bounded-counter';
-import { commonCheckFields, labelsKey, streamingFields, type CheckDefinition, type CheckKind, type Observation } from './kind';
+import { LabelSets } from '../util/label-sets';
+import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type Observation } from './kind';
 import { pct } from './shown-items';
-import { SeriesIndex, WindowedState } from './windowed';
+import { WindowedState } from './windowed';
 
 const LABELS = ['surface', 'model_version'] as const;
 
@@ -28,9 +29,13 @@ const schema = z.strictObject({
 });
 export type SlateSizeDefinition = z.infer<typeof schema> & CheckDefinition;
 
+type Source = { surface?: string; model_version: string };
+
 interface Slate {
-  labels: Record<string, string>;
-  segment: Record<string, string>;
+  /** the request's series (a LabelSets id of its `by` labels) */
+  series: number;
+  /** where the request came from: a LabelSets id of its surface and model version, for the evidence */
+  segment: number;
   size: number;
 }
 
@@ -45,23 +50,16 @@ export const slateSizeKind: CheckKind<SlateSizeDefinition> = {
   mode: 'streaming',
   schema: schema as z.ZodType<SlateSizeDefinition>,
   create(def) {
-    const seen = new SeriesIndex(def.max_series);
+    const sets = new LabelSets<Source>(def.by, def.max_series, (e, i) => (def.by[i] === 'surface' ? e.surface : e.model_version));
+    const segments = new LabelSets<Source>(LABELS, 10_000, (e, i) => (i === 0 ? e.surface : e.model_version));
     // per window: request → its slate (the impressions source counts a request's impressions)
     const windows = new WindowedState(() => ({ slates: new Map<string, Slate>(), dropped: 0 }));
-    const describe = (e: { surface?: string; model_version: string }) => {
-      const segment: Record<string, string> = { surface: e.surface ?? 'none', model_version: e.model_version };
-      const labels: Record<string, string> = {};
-      for (const l of def.by) labels[l] = segment[l];
-      return { labels, segment };
-    };
-    const count = (ws: number, requestId: string, e: { surface?: string; model_version: string }, size: number) => {
+    const count = (ws: number, requestId: string, e: Source, size: number) => {
       const w = windows.at(ws);
       const slate = w.slates.get(requestId);
       if (slate) return void (slate.size += size);
       if (w.slates.size >= def.max_requests) return void w.dropped++;
-      const { labels, segment } = describe(e);
-      seen.add(labelsKey(labels), labels);
-      w.slates.set(requestId, { labels, segment, size });
+      w.slates.set(requestId, { series: sets.idOf(e), segment: segments.idOf(e), size });
     };
     return {
       mode: 'streaming',
@@ -73,22 +71,22 @@ export const slateSizeKind: CheckKind<SlateSizeDefinition> = {
       },
       close(ws) {
         const w = windows.take(ws);
-        const series = new Map<string, { requests: number; short: number; sizes: number; segments: BoundedCounter }>();
+        const series = new Map<number, { requests: number; short: number; sizes: number; segments: BoundedCounter }>();
         for (const slate of w.slates.values()) {
-          const key = labelsKey(slate.labels);
-          let s = series.get(key);
-          if (!s) series.set(key, (s = { requests: 0, short: 0, sizes: 0, segments: new BoundedCounter(1_000) }));
+          let s = series.get(slate.series);
+          if (!s) series.set(slate.series, (s = { requests: 0, short: 0, sizes: 0, segments: new BoundedCounter(1_000) }));
           s.requests++;
           s.sizes += slate.size;
           if (slate.size < def.min_size) {
             s.short++;
-            s.segments.add(`surface=${slate.segment.surface}`);
-            s.segments.add(`model_version=${slate.segment.model_version}`);
+            const { surface, model_version } = segments.labels(slate.segment);
+            s.segments.add(`surface=${surface}`);
+            s.segments.add(`model_version=${model_version}`);
           }
         }
         const out: Observation[] = [];
-        for (const [key, labels] of seen.entries()) {
-          const s = series.get(key);
+        for (const [id, labels] of sets.entries()) {
+          const s = series.get(id);
           if (!s || s.requests < Math.max(1, def.min_requests)) continue;
           const top = s.segments.top(def.list_segments);
           out.push({

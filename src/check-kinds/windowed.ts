@@ -31,21 +31,6 @@ export class WindowedState<A> {
   }
 }
 
-/**
- * SeriesIndex remembers the label sets of up to `max` series (first come), so a series that goes
- * quiet still reports zero instead of vanishing.
- */
-export class SeriesIndex {
-  private readonly series = new Map<string, Record<string, string>>();
-  constructor(private readonly max: number) {}
-  add(key: string, labels: Record<string, string>): void {
-    if (this.series.size < this.max && !this.series.has(key)) this.series.set(key, labels);
-  }
-  entries(): IterableIterator<[string, Record<string, string>]> {
-    return this.series.entries();
-  }
-}
-
 /** BoundedMap is a map that evicts its oldest entries past `max` (insertion order), for join lookups. */
 export class BoundedMap<K, V> {
   private readonly map = new Map<K, V>();

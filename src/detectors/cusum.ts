@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Detector, DetectorPlugin, DetectorResult } from './detector';
-import { robustBaseline, type RobustBaseline } from './robust-baseline';
+import { robustBaseline, RollingHistory, type RobustBaseline } from './robust-baseline';
 import { directionSchema, fmt, notFinite, notReady, ratioScore } from './scoring';
 
 /**
@@ -31,26 +31,25 @@ export type CusumParams = z.output<typeof cusumParams>;
  * Values with `learn: false` still add their evidence to the sums, but not to the baseline.
  */
 export class CusumDetector implements Detector {
-  private readonly history: number[] = [];
+  private readonly history: RollingHistory;
   private up = 0;
   private down = 0;
 
-  constructor(private readonly p: CusumParams) {}
+  constructor(private readonly p: CusumParams) {
+    this.history = new RollingHistory(p.window);
+  }
 
   observe(_t: number, value: number, opts: { learn?: boolean } = {}): DetectorResult {
     const result = this.judge(value);
-    if (opts.learn !== false && Number.isFinite(value)) {
-      this.history.push(value);
-      if (this.history.length > this.p.window) this.history.shift();
-    }
+    this.history.learn(value, opts);
     return result;
   }
 
   private judge(value: number): DetectorResult {
     const { k, h, direction } = this.p;
-    const n = this.history.length;
+    const n = this.history.values.length;
     if (n < this.p.min_history) return notReady(`learning: ${n} of ${this.p.min_history} values needed`);
-    const b = robustBaseline(this.history, { ...this.p, threshold: h });
+    const b = robustBaseline(this.history.values, { ...this.p, threshold: h });
     if (!Number.isFinite(value)) return notFinite(this.band(b), true);
     // the band is judged before this value moves the sums: the values that would keep them ≤ h
     const expected = this.band(b);

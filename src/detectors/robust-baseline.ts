@@ -77,3 +77,19 @@ function describeBand(b: RobustBaseline, p: RobustScaleParams, of: string): stri
   }
   return `median ${pm} ${t}·${fmt(p.min_abs_scale)} of ${of} (${centre}; flat series, absolute scale floor)`;
 }
+
+/**
+ * RollingHistory: the last `size` values a detector learned, oldest first, for its robust baseline.
+ * Non-finite values and values judged with `learn: false` (inside a firing alert, a marked false
+ * alarm) are not learned.
+ */
+export class RollingHistory {
+  readonly values: number[] = [];
+  constructor(private readonly size: number) {}
+
+  learn(value: number, opts: { learn?: boolean }): void {
+    if (opts.learn === false || !Number.isFinite(value)) return;
+    this.values.push(value);
+    if (this.values.length > this.size) this.values.shift();
+  }
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Detector, DetectorPlugin, DetectorResult } from './detector';
-import { judgeRobust, robustBaseline, robustScaleFields } from './robust-baseline';
+import { judgeRobust, robustBaseline, robustScaleFields, RollingHistory } from './robust-baseline';
 import { notFinite, notReady } from './scoring';
 
 /** DEFAULT_MIN_HISTORY: learned values needed before judging, unless the window is smaller. */
@@ -33,26 +33,24 @@ export type RobustZscoreParams = z.output<typeof robustZscoreParams>;
  * Median and MAD ignore the odd spike in the history, which a mean and stddev would not.
  */
 export class RobustZscoreDetector implements Detector {
-  private readonly history: number[] = [];
+  private readonly history: RollingHistory;
   private readonly minHistory: number;
 
   constructor(private readonly p: RobustZscoreParams) {
+    this.history = new RollingHistory(p.window);
     this.minHistory = p.min_history ?? Math.min(DEFAULT_MIN_HISTORY, p.window);
   }
 
   observe(_t: number, value: number, opts: { learn?: boolean } = {}): DetectorResult {
     const result = this.judge(value);
-    if (opts.learn !== false && Number.isFinite(value)) {
-      this.history.push(value);
-      if (this.history.length > this.p.window) this.history.shift();
-    }
+    this.history.learn(value, opts);
     return result;
   }
 
   private judge(value: number): DetectorResult {
-    const n = this.history.length;
+    const n = this.history.values.length;
     if (n < this.minHistory) return notReady(`learning: ${n} of ${this.minHistory} values needed`);
-    const baseline = robustBaseline(this.history, this.p);
+    const baseline = robustBaseline(this.history.values, this.p);
     const of = `the last ${n} values`;
     if (!Number.isFinite(value)) return notFinite(judgeRobust(baseline.median, baseline, this.p, of).expected, true);
     return judgeRobust(value, baseline, this.p, of);
