@@ -229,7 +229,7 @@ export class KafkaSource implements Source {
     for (let i = 0, start = 0; i < ends.length; start = ends[i], i++) {
       const offset = offsets[i];
       if (offset < from) continue; // already pushed by this process (a re-fetch after a rebalance or reconnect)
-      records.push(new KafkaRecord(data.subarray(start, ends[i]), key, offset));
+      records.push(new KafkaRecord(data, start, ends[i], key, offset));
       index.push(i);
     }
     const last = offsets[offsets.length - 1];
@@ -281,15 +281,27 @@ export class KafkaSource implements Source {
   }
 }
 
-/** KafkaRecord: a message as a RawRecord; its origin (`topic/partition@offset`) is built only when asked for (a rejection). */
+/**
+ * KafkaRecord: a message as a RawRecord, a range of its batch's buffer. Its payload is decoded from
+ * that range when the engine reads it (once), with no Buffer view per message; its origin
+ * (`topic/partition@offset`) is built only when asked for (a rejection).
+ */
 class KafkaRecord implements RawRecord {
   readonly position: RecordPosition;
   constructor(
-    readonly payload: Buffer,
+    private readonly data: Buffer,
+    private readonly start: number,
+    private readonly end: number,
     partition: string,
     offset: number,
   ) {
     this.position = { partition, offset };
+  }
+  get payload(): string {
+    return this.data.toString('utf8', this.start, this.end);
+  }
+  get bytes(): number {
+    return this.end - this.start;
   }
   get origin(): string {
     return `${this.position.partition}@${this.position.offset}`;

@@ -8,6 +8,8 @@ import type { Clock } from '../clock';
  */
 export interface RawRecord {
   payload: string | Buffer | object;
+  /** the payload's size in bytes when it is a string decoded from bytes (for the oversized check) */
+  bytes?: number;
   /** where it came from, for logs and dead letters: `file.ndjson:12`, `topic/3@1042`, `demo` */
   origin: string;
   /**

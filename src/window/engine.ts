@@ -1,5 +1,5 @@
 import type { RecEvent } from '../events/contract';
-import { decodeEvent } from '../events/decode';
+import { decodeEvent, tooLarge } from '../events/decode';
 import type { Observation, ScheduledCheck, StreamingCheck } from '../check-kinds/kind';
 import type { EventSink, PushResult, RawRecord } from '../sources/source';
 import { WindowProgress } from './progress';
@@ -145,7 +145,8 @@ export class WindowEngine implements EventSink {
         }
         if (pos.offset >= partNext) partNext = pos.offset + 1;
       }
-      const d = decodeEvent(r.payload, decodeOptions);
+      // a record that knows its size in bytes is checked before its payload is decoded to a string
+      const d = r.bytes !== undefined && r.bytes > this.o.maxEventBytes ? tooLarge(r.bytes, this.o.maxEventBytes) : decodeEvent(r.payload, decodeOptions, r.bytes);
       if (!d.ok) {
         this.reject(d.reason, d.detail, r.origin);
         (rejected ??= []).push({ index: i, reason: d.reason });

@@ -57,5 +57,7 @@ describe('decodeEvent (the event contract)', () => {
 
   test('oversized records are rejected before parsing', () => {
     expect(decodeEvent('x'.repeat(100), { maxBytes: 10 })).toMatchObject({ ok: false, reason: 'oversized' });
+    // a string decoded from bytes is measured in bytes when its size is given: 6 × 'é' is 12 bytes
+    expect(decodeEvent('"éééééé"', { maxBytes: 12 }, 14)).toMatchObject({ ok: false, reason: 'oversized', detail: '14 bytes > 12' });
   });
 });
