@@ -73,7 +73,7 @@ export async function benchDetect(o: BenchDetectOptions): Promise<string> {
     name: c.def.name,
     kind: c.def.kind,
     windowMs: c.kind.mode === 'streaming' ? Number((c.def as { window?: number }).window) : scheduledMs,
-    catches: catchesOf(config, { name: c.def.name, kind: c.def.kind }),
+    catches: catchesOf(config, { name: c.def.name, kind: c.def.kind, def: c.def as unknown as Record<string, unknown> }),
   }));
   const scores = scoreChecks(checks, corpus.faults, run.alerts, {
     graceWindows: config.grace_windows,
