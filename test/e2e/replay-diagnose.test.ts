@@ -86,7 +86,7 @@ describe('replay of a recorded demo day', () => {
     const r = await runCli(['issues', 'show', id, '--state', state, '--json']);
     const issue = JSON.parse(r.stdout);
     expect(issue.evidence).toMatchObject({
-      detector: { kind: 'seasonal', params: expect.objectContaining({ direction: 'down', until_ready: expect.objectContaining({ threshold: 6 }) }) },
+      detector: { kind: 'seasonal', params: expect.objectContaining({ direction: 'down', until_ready: expect.objectContaining({ threshold: 5 }) }) },
       expected: { lower: expect.any(Number), upper: null },
       baseline: expect.stringMatching(/median.*until the rhythm is learned/),
     });
