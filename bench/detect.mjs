@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // bench/detect.mjs — detection quality of the checks on a labelled corpus (`npm run bench:detect`)
 //
-//   npm run bench:detect -- [--checks DIR] [--config FILE] [--weeks WARMUP,CLEAN,FAULT] [--rpm N] [--dump FILE]
+//   npm run bench:detect -- [--checks DIR] [--config FILE] [--weeks WARMUP,CLEAN,FAULT] [--rpm N] [--dump FILE] [--trace FILE]
 //
 // --dump FILE writes the labelled faults and every fired alert as NDJSON (to inspect misses).
+// --trace FILE writes every evaluation's observations (check, time, window, labels, value) as NDJSON.
 //
 // Simulates weeks of the demo world (fixed seeds, a weekly rhythm), injects every fault kind several
 // times at several sizes, streams it through the checks of DIR (default: the shipped checks/) with
@@ -57,6 +58,7 @@ try {
     configPath: opt('config') && resolve(opt('config')),
     corpus,
     dumpPath: opt('dump') && resolve(opt('dump')),
+    tracePath: opt('trace') && resolve(opt('trace')),
     progress: (line) => process.stderr.write(line + '\n'),
   });
   process.stdout.write(table + '\n');

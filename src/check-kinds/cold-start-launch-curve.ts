@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { durationSchema, formatDuration } from '../config/duration';
 import { poissonLowerTail, quantileBandSorted, type QuantileBand } from '../cold-start/band';
 import { cumulative, CurveBook, type CurveMeasure, type LaunchCurve } from '../cold-start/curves';
-import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type EvidenceItem } from './kind';
+import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type EvidenceItem, type Observation } from './kind';
 
 const HOUR = 3_600_000;
 
@@ -32,6 +32,8 @@ const schema = z
     /** …and that shortfall is this unlikely by chance (Poisson lower tail at min_ratio × low edge) */
     alpha: z.number().gt(0).lt(1).default(0.001),
     list_items: z.number().int().positive().default(10),
+    /** at most this many under-exposed items get their own alert (the furthest below first); the rest are counted */
+    max_item_alerts: z.number().int().positive().default(20),
   })
   .refine((d) => d.bucket > 0 && d.horizon >= d.bucket, { message: 'horizon must be at least one bucket', path: ['horizon'] })
   .refine((d) => d.horizon / d.bucket <= 2_000, { message: 'horizon / bucket must be at most 2000 buckets', path: ['bucket'] });
@@ -54,8 +56,10 @@ interface Judged {
 /**
  * launch-curve follows each new item's cumulative exposure (or engagement) by age since launch and
  * compares it, at the same age, with comparable earlier launches (same cohort, else all): an item
- * far below the cohort's median is under-exposed. Its value is how many items are; the alert names
- * them with their exposure and what comparable launches had.
+ * far below the cohort's median is under-exposed. Each under-exposed item is its own series (label
+ * `segment=item=<id>`, value 1, then 0 once it is no longer under-exposed or past its horizon), so a
+ * second starved launch pages while the first one's alert is still firing; the count of
+ * under-exposed items, naming them with what comparable launches had, is an informational series.
  */
 export const launchCurveKind: CheckKind<LaunchCurveDefinition> = {
   kind: 'launch-curve',
@@ -68,6 +72,8 @@ export const launchCurveKind: CheckKind<LaunchCurveDefinition> = {
     let streamStart = Infinity;
     /** items found under-exposed: not a norm to compare others with */
     const flagged = new Set<string>();
+    /** items whose own series read 1 at the last close: they report 0 once when they recover */
+    let reported = new Set<string>();
     return {
       mode: 'streaming',
       eventTypes: ['item', 'impression', 'engagement'],
@@ -89,25 +95,28 @@ export const launchCurveKind: CheckKind<LaunchCurveDefinition> = {
         const under = judged.filter((j) => j.under).sort((a, b) => a.value / (a.band.median || 1) - b.value / (b.band.median || 1) || (a.item_id < b.item_id ? -1 : 1));
         const named = under.slice(0, def.list_items);
         const unit = def.measure;
-        const evidence: EvidenceItem[] = named.map((j) => ({
+        const evidenceOf = (j: Judged): EvidenceItem => ({
           name: `item=${j.item_id}`,
           value: j.value,
           reference: j.band.median,
           note: `${j.value} ${unit} in its first ${formatDuration(j.age_ms)}; ${j.compared_with === 'cohort' ? `cohort ${j.cohort || '(none)'}` : 'all launches'} had ${fmt(j.band.median)} (p${pct(def.band_quantile)}–p${pct(1 - def.band_quantile)} ${fmt(j.band.low)}–${fmt(j.band.high)}, ${j.band.n} launches); ${j.other.value} ${other} (they had ${fmt(j.other.expected)})`,
-        }));
+        });
+        const detailOf = (j: Judged) => ({
+          item_id: j.item_id, cohort: j.cohort || undefined, age_hours: j.age_ms / HOUR, value: j.value, expected: j.band.median, band: [j.band.low, j.band.high],
+          compared_with: j.compared_with, launches: j.band.n, [other]: j.other.value, [`${other}_expected`]: j.other.expected,
+        });
+        const evidence = named.map(evidenceOf);
         const more = under.length > named.length ? ` and ${under.length - named.length} more` : '';
-        return [
+        const out: Observation[] = [
           {
             labels: {},
             value: under.length,
+            informational: true,
             details: {
               measure: unit,
               new_items_judged: judged.length,
               under_exposed_share: judged.length ? under.length / judged.length : 0,
-              under_exposed: named.map((j) => ({
-                item_id: j.item_id, cohort: j.cohort || undefined, age_hours: j.age_ms / HOUR, value: j.value, expected: j.band.median, band: [j.band.low, j.band.high],
-                compared_with: j.compared_with, launches: j.band.n, [other]: j.other.value, [`${other}_expected`]: j.other.expected,
-              })),
+              under_exposed: named.map(detailOf),
             },
             evidence,
             summary: under.length
@@ -115,6 +124,21 @@ export const launchCurveKind: CheckKind<LaunchCurveDefinition> = {
               : undefined,
           },
         ];
+        const alerting = new Set<string>();
+        for (const j of under.slice(0, def.max_item_alerts)) {
+          alerting.add(j.item_id);
+          out.push({
+            labels: { segment: `item=${j.item_id}` },
+            value: 1,
+            details: { measure: unit, ...detailOf(j), under_exposed_total: under.length },
+            evidence: [evidenceOf(j)],
+            summary: `new item far below comparable launches at the same age (${unit}): ${j.item_id} ${j.value} vs ${fmt(j.band.median)} in ${formatDuration(j.age_ms)}${under.length > 1 ? `; ${under.length} new items under-exposed in all` : ''}`,
+          });
+        }
+        // An item no longer under-exposed (or past its horizon) reports 0 once, so its alert resolves.
+        for (const id of reported) if (!alerting.has(id)) out.push({ labels: { segment: `item=${id}` }, value: 0 });
+        reported = alerting;
+        return out;
       },
     };
   },

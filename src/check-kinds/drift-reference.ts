@@ -47,6 +47,8 @@ type Kept = Sorted | string[];
 export class DriftReference {
   private readonly ring: Kept[] = [];
   private driftedRun = 0;
+  /** the last window was compared with the fallback, which could not judge it: not learned (see learn) */
+  private unvouched = false;
 
   constructor(
     private readonly windows: number,
@@ -73,6 +75,8 @@ export class DriftReference {
   /** judge compares `current` with this reference (or with `fallback`'s when this one is still learning). */
   judge(current: Sample, opts: CompareOptions, fallback?: DriftReference): DriftVerdict {
     const ref = this.ready || !fallback ? this : fallback;
+    // A series still on the fallback (a new model version) learns only windows the fallback judged.
+    this.unvouched = ref !== this && ref.ready;
     if (!ref.ready) {
       return { value: NaN, comparison: null, basis: `learning the reference: ${ref.size} of ${this.windows} windows` };
     }
@@ -86,13 +90,22 @@ export class DriftReference {
     const all = older instanceof Float64Array ? mergeSorted([older, newer as Sorted]) : [...older, ...(newer as string[])];
     const comparison = compareDistributions(all, typeof current[0] === 'number' ? sortedCopy(current as number[]) : current, opts);
     if (!comparison.judged) return { value: NaN, comparison, basis: comparison.basis };
+    this.unvouched = false;
     const against = ref === this ? '' : ' against the reference of all series (none of its own yet)';
     return { value: comparison.drifted ? comparison.effect : 0, comparison, basis: comparison.basis + against };
   }
 
-  /** learn adds a window's sample unless it drifted; a long run of drifted windows restarts the reference. */
+  /**
+   * learn adds a window's sample unless it drifted; a long run of drifted windows restarts the
+   * reference. A series judged against the fallback's reference (none of its own yet) does not learn
+   * a window the fallback could not judge (too few values, an unstable reference): otherwise a bad
+   * version whose windows are too thin to judge (a sign bug leaves few engagements) would build its
+   * own reference out of them and, from then on, be compared with itself.
+   */
   learn(current: Sample, drifted: boolean): void {
-    if (current.length === 0) return;
+    const unvouched = this.unvouched;
+    this.unvouched = false;
+    if (current.length === 0 || unvouched) return;
     if (drifted) {
       if (++this.driftedRun < this.relearnAfter) return;
       this.ring.length = 0;

@@ -27,6 +27,11 @@ export const seasonalParams = z
     residual_window: z.number().int().min(4).default(96),
     min_residuals: z.number().int().min(0).default(12),
     threshold: z.number().positive().default(4),
+    /**
+     * how the noise grows with the level: `relative` (∝ expected: a ratio, a rate) or `count`
+     * (∝ √expected, as for event counts: a quiet night is relatively noisier than the peak)
+     */
+    noise: z.enum(['relative', 'count']).default('relative'),
     /** floor of the noise scale relative to the expected value */
     min_relative_scale: z.number().nonnegative().default(0.05),
     min_abs_scale: z.number().positive().default(1e-9),
@@ -78,7 +83,9 @@ interface DayStats {
  * value / D[b] of the values learned on weekday d (its last two occurrences with the default 14
  * days). So a weekend that runs 30% lower is learned within its first few buckets, not paged.
  * Noise: scale = max(1.4826·median |relative residual| of the last `residual_window` judged values,
- * min_relative_scale)·|expected|; z = |x − expected| / scale, score ratioScore(z, threshold).
+ * min_relative_scale)·|expected|; z = |x − expected| / scale, score ratioScore(z, threshold). With
+ * `noise: count` the residuals are |x − expected| / √expected and the scale 1.4826·median·√expected
+ * (variance ∝ level, as for counts), so quiet hours get a relatively wider band than busy ones.
  * Works with any evaluation times (t is epoch ms); memory is `seasons` days of buckets.
  */
 export class SeasonalDetector implements Detector {
@@ -113,7 +120,7 @@ export class SeasonalDetector implements Detector {
       // residuals are learned as soon as profile and factor exist: they are what readiness waits for
       if (profile.ready && weekly.ready) {
         const expected = profile.value * weekly.factor;
-        this.residuals.push(Math.abs(value - expected) / Math.max(Math.abs(expected), this.p.min_abs_scale));
+        this.residuals.push(Math.abs(value - expected) / this.unit(expected));
         if (this.residuals.length > this.p.residual_window) this.residuals.shift();
       }
     }
@@ -136,7 +143,8 @@ export class SeasonalDetector implements Detector {
       return notReady(`learning the noise: ${this.residuals.length} of ${this.p.min_residuals} residuals`);
     }
     const expected = profile.value * weekly.factor;
-    const fromResiduals = this.residuals.length > 0 ? MAD_TO_SIGMA * median(this.residuals) : 0;
+    // the residuals are in units of unit(expected): turned into a share of this expected value
+    const fromResiduals = this.residuals.length > 0 ? (MAD_TO_SIGMA * median(this.residuals) * this.unit(expected)) / Math.max(Math.abs(expected), this.p.min_abs_scale) : 0;
     const relative = Math.max(fromResiduals, this.p.min_relative_scale);
     const scale = Math.max(relative * Math.abs(expected), this.p.min_abs_scale);
     const { threshold, direction } = this.p;
@@ -144,7 +152,8 @@ export class SeasonalDetector implements Detector {
     if (!Number.isFinite(value)) return notFinite(band, true);
     const zValue = directedDeviation(value, expected, direction) / scale;
     const pm = direction === 'up' ? '+' : direction === 'down' ? '−' : '±';
-    const noise = fromResiduals >= this.p.min_relative_scale ? 'noise from recent residuals' : 'noise at the relative floor';
+    const noise =
+      fromResiduals < this.p.min_relative_scale ? 'noise at the relative floor' : this.p.noise === 'count' ? 'noise ∝ √expected, from recent residuals' : 'noise from recent residuals';
     return {
       score: ratioScore(zValue, threshold),
       isAnomaly: zValue > threshold,
@@ -154,6 +163,12 @@ export class SeasonalDetector implements Detector {
         `daily profile ${fmt(profile.value)} at ${where} (median of ${profile.days} days) × ${WEEKDAYS[weekday]} factor ${fmt(weekly.factor)}` +
         ` = ${fmt(expected)} ${pm} ${fmt(threshold)}·${fmt(relative * 100)}% (${noise})`,
     };
+  }
+
+  /** unit: what a residual is measured in: the expected value (relative noise) or its square root (count noise). */
+  private unit(expected: number): number {
+    const e = Math.max(Math.abs(expected), this.p.min_abs_scale);
+    return this.p.noise === 'count' ? Math.sqrt(e) : e;
   }
 
   /** profile: D[b] from the stored days before `day`, each divided by its weekday's factor (1 while unknown). */

@@ -85,6 +85,18 @@ describe('bench config', () => {
     expect(catchesOf(c, { name: 'y', kind: 'unheard-of' })).toBe('any');
   });
 
+  test('a feature-quality check is scored against the feature bug only if it watches nulls or zeros', () => {
+    const c = loadBenchConfig();
+    expect(catchesOf(c, { name: 'nulls', kind: 'feature-quality', def: { measures: ['null_rate'] } })).toEqual(['feature-bug']);
+    expect(catchesOf(c, { name: 'defaults', kind: 'feature-quality', def: {} })).toEqual(['feature-bug']);
+    expect(catchesOf(c, { name: 'zeros', kind: 'feature-quality', def: { measures: ['zero_rate', 'out_of_range_rate'] } })).toEqual(['feature-bug']);
+    expect(catchesOf(c, { name: 'inputs', kind: 'feature-quality', def: { measures: ['out_of_range_rate', 'type_change_rate', 'new_category_rate'] } })).toEqual([]);
+    // the bench config still wins
+    const dir = mkdtempSync(join(tmpdir(), 'bench-config-'));
+    writeFileSync(join(dir, 'b.yaml'), 'catches:\n  inputs: [feature-bug]\n');
+    expect(catchesOf(loadBenchConfig(join(dir, 'b.yaml')), { name: 'inputs', kind: 'feature-quality', def: { measures: ['type_change_rate'] } })).toEqual(['feature-bug']);
+  });
+
   test('a bad entry names the file, the path and what was expected', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bench-config-'));
     const file = join(dir, 'bench.yaml');

@@ -16,9 +16,9 @@ function check(extra: Record<string, unknown>): StreamingCheck {
  * Each window: 100 requests showing 3 items with uniform scores; the user engages with the item
  * `engagedOf` picks. A healthy model: the engaged item is the top-scored one.
  */
-function window(c: StreamingCheck, w: number, version: string, engagedOf: (scores: number[]) => number, rand: () => number): Observation[] {
+function window(c: StreamingCheck, w: number, version: string, engagedOf: (scores: number[]) => number, rand: () => number, requests = 100): Observation[] {
   const ws = T0 + w * W;
-  for (let r = 0; r < 100; r++) {
+  for (let r = 0; r < requests; r++) {
     const scores = [rand(), rand(), rand()];
     const events: RecEvent[] = scores.map((score, i) => ({
       type: 'impression', ts: ws + r * 100, request_id: `${w}-${r}`, user_id: 'u', item_id: `i${i}`, position: i, score, model_version: version,
@@ -55,6 +55,22 @@ describe('score-drift', () => {
     const rand2 = seededRandom(4);
     for (let w = 0; w < 8; w++) window(shown, w, 'v1', top, rand2);
     expect(window(shown, 8, 'v2', bottom, rand2)[0].value).toBe(0);
+  });
+
+  test('a new version whose windows are too thin to judge does not become its own reference', () => {
+    const rand = seededRandom(5);
+    const c = check({ source: 'engaged' });
+    for (let w = 0; w < 8; w++) window(c, w, 'v1', top, rand);
+    // a bad version with few engagements: 20 engaged scores a window, under min_samples (50)
+    for (let w = 8; w < 14; w++) {
+      const thin = window(c, w, 'v2', bottom, rand, 20)[0];
+      expect(thin.value).toBeNaN();
+    }
+    // six thin windows would fill a reference of four (120 values): they were not learned, so the
+    // bad version is still compared with all versions' reference, not with itself
+    const bad = window(c, 14, 'v2', bottom, rand)[0];
+    expect(bad.value).toBeGreaterThan(1);
+    expect(bad.details!.basis).toMatch(/against the reference of all series \(none of its own yet\)$/);
   });
 
   test('serving: every candidate score; too few scores are not judged', () => {

@@ -138,7 +138,7 @@ describe('--check FILE: the detector and params of a check', () => {
   test('impressions-volume: seasonal, judged by robust-zscore over 12 values (threshold 5) until the rhythm is learned, drops only — the drop is flagged', () => {
     expect(r.fromCheck.code).toBe(0);
     expect(r.fromCheck.stderr).toBe(
-      `detector seasonal {"bucket":3600000,"seasons":14,"min_seasons":2,"weekday_min_buckets":3,"residual_window":96,"min_residuals":12,"threshold":4,"min_relative_scale":0.05,"min_abs_scale":1e-9,"direction":"down","until_ready":{"window":12,"threshold":5,"min_relative_scale":0.05,"min_abs_scale":1e-9}} (from check impressions-volume in ${volumeCheck})\n`,
+      `detector seasonal {"bucket":3600000,"seasons":14,"min_seasons":2,"weekday_min_buckets":3,"residual_window":96,"min_residuals":12,"threshold":3.5,"noise":"count","min_relative_scale":0.05,"min_abs_scale":1e-9,"direction":"down","until_ready":{"window":12,"threshold":5,"min_relative_scale":0.05,"min_abs_scale":1e-9}} (from check impressions-volume in ${volumeCheck})\n`,
     );
     const { rows } = parseOutput(r.fromCheck.stdout);
     expect(rows[DROP_AT - 1].anomaly).toBe(true);

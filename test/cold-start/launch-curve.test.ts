@@ -25,6 +25,22 @@ describe('launch-curve: exposure since launch against comparable launches at the
     expect(o.details).toMatchObject({ new_items_judged: 6, under_exposed_share: 1 / 6 });
   });
 
+  test('each under-exposed item is its own series, so a second one pages while the first is still under', () => {
+    const c = make(launchCurveKind, { window: '15m' });
+    // a shows nothing from +5h; b launches at +6h and shows nothing either; at +9h a recovers
+    feed(c, [...refs(5, 100), ...launch('a', T0 + 5 * H, 0, 3), ...launch('b', T0 + 6 * H, 0, 3)]);
+    const bySeries = (os: ReturnType<typeof c.close>) => Object.fromEntries(os.filter((o) => !o.informational).map((o) => [o.labels.segment, o.value]));
+    const first = c.close(T0 + 5.75 * H, T0 + 6 * H);
+    expect(first[0]).toMatchObject({ labels: {}, value: 1, informational: true });
+    expect(bySeries(first)).toEqual({ 'item=a': 1 });
+    expect(first[1].summary).toBe('new item far below comparable launches at the same age (impressions): a 0 vs 100 in 1h');
+    expect(bySeries(c.close(T0 + 7.75 * H, T0 + 8 * H))).toEqual({ 'item=a': 1, 'item=b': 1 });
+    // a gets its due (1000 impressions in its 4th hour): its series reads 0 once, then is no longer reported
+    feed(c, Array.from({ length: 1000 }, (_, i) => imp('a', T0 + 8 * H + i * 3_000)));
+    expect(bySeries(c.close(T0 + 8.75 * H, T0 + 9 * H))).toEqual({ 'item=a': 0, 'item=b': 1 });
+    expect(bySeries(c.close(T0 + 9 * H, T0 + 9.25 * H))).toEqual({ 'item=b': 1 });
+  });
+
   test('a trickle far below the band of the cohort is under-exposed; half of it is not', () => {
     const trickle = make(launchCurveKind, { window: '15m' });
     feed(trickle, [...refs(5, 100), ...launch('trickle', T0 + 5 * H, 10, 3)]);

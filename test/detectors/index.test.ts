@@ -54,6 +54,7 @@ describe('builtinDetectors', () => {
       residual_window: 96,
       min_residuals: 12,
       threshold: 4,
+      noise: 'relative',
       min_relative_scale: 0.05,
       min_abs_scale: 1e-9,
       direction: 'both',

@@ -112,6 +112,32 @@ describe('seasonal (daily profile × weekday factor)', () => {
     expect(caughtInFault).toBe(inFault); // every evaluation during both faults, the first included
   });
 
+  test('noise: count widens the band at quiet hours and narrows it at busy ones (variance ∝ level)', () => {
+    // a count series: 100 a window from 00:00 to 12:00, 10 000 after, Poisson-like noise (sd √level)
+    const noise = gaussian(seededRandom(9));
+    const level = (t: number) => (((t - MONDAY) % DAY) / HOUR < 12 ? 100 : 10_000);
+    const width = (kind: 'count') => {
+      const d = createDetector('seasonal', { noise: kind, min_relative_scale: 0, threshold: 4, direction: 'down' });
+      let quiet = NaN;
+      let busy = NaN;
+      for (let t = MONDAY; t < MONDAY + 10 * DAY; t += 10 * MIN) {
+        const r = d.observe(t, level(t) + Math.sqrt(level(t)) * noise());
+        if (t >= MONDAY + 9 * DAY && r.ready && r.expected?.lower != null) {
+          const rel = (level(t) - r.expected.lower) / level(t);
+          if (level(t) === 100) quiet = rel;
+          else busy = rel;
+        }
+      }
+      return { quiet, busy };
+    };
+    const count = width('count');
+    // count noise: 4·sd is 40% of 100 and 4% of 10 000, within sampling error
+    expect(count.quiet).toBeGreaterThan(0.3);
+    expect(count.quiet).toBeLessThan(0.5);
+    expect(count.busy).toBeGreaterThan(0.03);
+    expect(count.busy).toBeLessThan(0.05);
+  });
+
   test('learning is quiet: nothing is judged before two earlier days exist', () => {
     const d = createDetector('seasonal');
     for (const { t, v } of traffic(14, 2, (t) => (t % (3 * HOUR) < HOUR ? 0.2 : 1))) {

@@ -30,6 +30,19 @@ export const DEFAULT_CATCHES: Record<string, FaultKind[]> = {
   'duplicate-rate': [],
 };
 
+/**
+ * CATCHES_BY_DEFINITION: kinds whose reach depends on how the check is configured. A feature-quality
+ * check sees the demo's feature bug (null affinity, zeroed embeddings) only through null_rate or
+ * zero_rate; one that watches out-of-range values, type changes and new categories (the shipped
+ * feature-inputs) has no demo fault of its own and is scored for false alarms only.
+ */
+export const CATCHES_BY_DEFINITION: Record<string, (def: Record<string, unknown>) => FaultKind[]> = {
+  'feature-quality': (def) => {
+    const measures = Array.isArray(def.measures) ? (def.measures as string[]) : ['null_rate'];
+    return measures.some((m) => m === 'null_rate' || m === 'zero_rate') ? ['feature-bug'] : [];
+  },
+};
+
 /** SHARP_KINDS: faults that start as a step change; a starved item only shows after the check's grace. */
 export const SHARP_KINDS: readonly FaultKind[] = FAULT_KINDS.filter((k) => k !== 'starved-item');
 
@@ -61,7 +74,11 @@ export function loadBenchConfig(path?: string): BenchConfig {
   return parsed.data;
 }
 
-/** catchesOf: the fault kinds a check is scored against: by name, by kind, built-in, else every fault. */
-export function catchesOf(c: BenchConfig, check: { name: string; kind: string }): FaultKind[] | 'any' {
-  return c.catches[check.name] ?? c.catches[check.kind] ?? DEFAULT_CATCHES[check.kind] ?? 'any';
+/**
+ * catchesOf: the fault kinds a check is scored against: by name or kind from the bench config, else
+ * built in (by its definition where the kind's reach depends on it, else by kind), else every fault.
+ */
+export function catchesOf(c: BenchConfig, check: { name: string; kind: string; def?: Record<string, unknown> }): FaultKind[] | 'any' {
+  const byDefinition = check.def ? CATCHES_BY_DEFINITION[check.kind]?.(check.def) : undefined;
+  return c.catches[check.name] ?? c.catches[check.kind] ?? byDefinition ?? DEFAULT_CATCHES[check.kind] ?? 'any';
 }

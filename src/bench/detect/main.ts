@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { builtinPlugins } from '../../plugins';
 import { createLogger } from '../../telemetry/logger';
@@ -18,6 +18,11 @@ export interface BenchDetectOptions {
   progress: (line: string) => void;
   /** write the labelled faults and every fired alert here (NDJSON), to inspect misses and false alarms */
   dumpPath?: string;
+  /**
+   * write every evaluation here (NDJSON: check, evaluation time, window, and each observation's labels and
+   * value), to tune a check's detector offline on the recorded values without generating the corpus again
+   */
+  tracePath?: string;
 }
 
 /** benchDetect builds the corpus, runs the checks over it and returns the printed report. */
@@ -28,15 +33,32 @@ export async function benchDetect(o: BenchDetectOptions): Promise<string> {
   const logger = createLogger({ level: 'error' });
   const t0 = Date.now();
   o.progress(`bench:detect: ${corpus.faults.length} faults over ${(corpus.endTime - corpus.startTime) / 86_400_000} simulated days; checks ${resolve(o.checksDir)}`);
+  const trace = o.tracePath ? openSync(o.tracePath, 'w') : undefined;
+  let traced: string[] = [];
+  const flushTrace = () => {
+    if (trace !== undefined && traced.length) writeSync(trace, traced.join(''));
+    traced = [];
+  };
   const run = await runCorpus({
     corpus,
     checksDir: o.checksDir,
     plugins,
     logger,
     scheduledEveryMs: config.scheduled_every_s * 1000,
+    ...(trace !== undefined
+      ? {
+          onEvaluate: (e: { check: string; at: number; window?: { start: number; end: number }; observations: Array<{ labels: object; value: number; informational?: boolean }> }) => {
+            const obs = e.observations.map((x) => ({ labels: x.labels, value: Number.isFinite(x.value) ? x.value : null, ...(x.informational ? { informational: true } : {}) }));
+            traced.push(JSON.stringify({ check: e.check, at: e.at, ...(e.window ? { window: e.window } : {}), obs }) + '\n');
+            if (traced.length >= 10_000) flushTrace();
+          },
+        }
+      : {}),
     onDay: ({ day, days, events, alerts }) =>
       o.progress(`  day ${day}/${days}: ${events} events, ${alerts} alerts fired, ${((Date.now() - t0) / 1000).toFixed(0)} s`),
   });
+  flushTrace();
+  if (trace !== undefined) closeSync(trace);
   if (o.dumpPath) {
     const iso = (t: number) => new Date(t).toISOString();
     const lines = [
@@ -51,7 +73,7 @@ export async function benchDetect(o: BenchDetectOptions): Promise<string> {
     name: c.def.name,
     kind: c.def.kind,
     windowMs: c.kind.mode === 'streaming' ? Number((c.def as { window?: number }).window) : scheduledMs,
-    catches: catchesOf(config, { name: c.def.name, kind: c.def.kind }),
+    catches: catchesOf(config, { name: c.def.name, kind: c.def.kind, def: c.def as unknown as Record<string, unknown> }),
   }));
   const scores = scoreChecks(checks, corpus.faults, run.alerts, {
     graceWindows: config.grace_windows,

@@ -11,6 +11,7 @@ import type { Logger } from '../../telemetry/logger';
 import type { LoadedCheck } from '../../config/load-checks';
 import type { Corpus } from './corpus';
 import type { FiredAlert } from './score';
+import type { Observation } from '../../check-kinds/kind';
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
@@ -26,6 +27,8 @@ export interface RunOptions {
   scheduledEveryMs: number;
   /** called after each simulated day */
   onDay?: (p: { day: number; days: number; events: number; alerts: number }) => void;
+  /** called with every evaluation's observations (for --trace: tune detectors offline on the values) */
+  onEvaluate?: (e: { check: string; at: number; window?: { start: number; end: number }; observations: Observation[] }) => void;
 }
 
 export interface RunResult {
@@ -56,6 +59,7 @@ export async function runCorpus(o: RunOptions): Promise<RunResult> {
     const evaluate = pipeline.evaluator.evaluate.bind(pipeline.evaluator);
     // The engine calls evaluator.evaluate for every closed window: wrap it to see the transitions.
     pipeline.evaluator.evaluate = async (check, observations, at, window) => {
+      o.onEvaluate?.({ check: check.def.name, at, ...(window ? { window } : {}), observations });
       const changes = await evaluate(check, observations, at, window);
       for (const ch of changes) {
         if (ch.transition === 'fired') alerts.push({ check: check.def.name, at, labels: ch.instance.labels });
