@@ -10,6 +10,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Kafka, logLevel, type Consumer, type KafkaConfig, type KafkaMessage, type LogEntry, type Producer, type SASLOptions } from 'kafkajs';
 import type { BatchMessage, FromWorker, KafkaWorkerInit, ToWorker } from './kafka-messages';
+import { bounded, sleep } from '../util/async';
 
 const MIN_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 30_000;
@@ -254,17 +255,6 @@ function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-function bounded(p: Promise<unknown> | undefined, ms: number): Promise<unknown> {
-  let t: NodeJS.Timeout | undefined;
-  return Promise.race([p, new Promise((resolve) => (t = setTimeout(resolve, ms)))]).finally(() => clearTimeout(t));
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
-}
 
 void run(stop.signal)
   .catch((err) => log('error', 'kafka consumer thread failed', { error: errorText(err) }))

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EventSink, RawRecord, RecordPosition, Source, SourceDeps, SourcePlugin } from './source';
 import type { BatchMessage, FromWorker, KafkaWorkerInit, ToWorker } from './kafka-messages';
+import { bounded, sleep } from '../util/async';
 import type { Logger } from '../telemetry/logger';
 import { envNameSchema, readSecretEnv } from '../notify/integrations/secret-env';
 import { EVENT_TYPES } from '../events/contract';
@@ -313,17 +314,6 @@ function ack(worker: Worker, seq: number, rejected: Array<{ index: number; reaso
   worker.postMessage({ type: 'done', seq, rejected } satisfies ToWorker);
 }
 
-function bounded(p: Promise<unknown> | undefined, ms: number): Promise<unknown> {
-  let t: NodeJS.Timeout | undefined;
-  return Promise.race([p, new Promise((resolve) => (t = setTimeout(resolve, ms)))]).finally(() => clearTimeout(t));
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
-}
 
 export const kafkaSourcePlugin: SourcePlugin<KafkaSourceConfig> = {
   kind: 'kafka',
