@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { ImpressionEvent, RecEvent } from '../events/contract';
-import { LabelSets } from '../util/label-sets';
+import { eventLabelSets } from '../util/label-sets';
 import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type Observation } from './kind';
 import { BoundedCounter } from './bounded-counter';
 import { ImpressionJoin, joinFields } from './impression-join';
@@ -64,7 +63,7 @@ export const engagedRankKind: CheckKind<EngagedRankDefinition> = {
       windowMs: def.join_window,
       perItem: true,
     });
-    const sets = new LabelSets<RecEvent>(def.by, def.max_series, (e, i) => (e as ImpressionEvent)[def.by[i]]);
+    const sets = eventLabelSets(def.by, def.max_series);
     const windows = new WindowedState(() => new Map<number, SeriesAgg>());
     const measure = def.statistic === 'mean' ? 'mean_position' : def.statistic === 'quantile' ? `p${Math.round(def.quantile * 1000) / 10}_position` : `share_beyond_${def.k}`;
     return {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { ImpressionEvent, RecEvent } from '../events/contract';
-import { LabelSets } from '../util/label-sets';
+import { eventLabelSets } from '../util/label-sets';
 import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type Observation } from './kind';
 import { ImpressionJoin, joinFields } from './impression-join';
 import { WindowedState } from './windowed';
@@ -45,7 +44,7 @@ export const engagementRateKind: CheckKind<EngagementRateDefinition> = {
   schema: schema as z.ZodType<EngagementRateDefinition>,
   create(def) {
     const actions = new Set(def.actions);
-    const sets = new LabelSets<RecEvent>(def.by, def.max_series, (e, i) => (e as ImpressionEvent)[def.by[i]]);
+    const sets = eventLabelSets(def.by, def.max_series);
     const joined = new ImpressionJoin({ mode: def.join, capacity: def.join_capacity, windowMs: def.join_window, perItem: false });
     const windows = new WindowedState<Counts>(() => ({ impressions: [], engagements: [] }));
     return {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { ImpressionEvent, RecEvent } from '../events/contract';
+import type { RecEvent } from '../events/contract';
 import { BoundedCounter } from './bounded-counter';
-import { LabelSets } from '../util/label-sets';
+import { eventLabelSets, type LabelSets } from '../util/label-sets';
 import { Reservoir } from '../util/reservoir';
 import type { EvidenceItem, Observation, StreamingCheck } from './kind';
 import { WindowedState } from './windowed';
@@ -56,11 +56,11 @@ interface Tally {
  * series and max_series series; `closed` yields the series with at least min_impressions.
  */
 export class ShownItemsWindows {
-  private readonly sets: LabelSets<ImpressionEvent>;
+  private readonly sets: LabelSets<RecEvent>;
   private readonly windows: WindowedState<Map<number, Tally>>;
 
   constructor(private readonly def: ShownItemsDef) {
-    this.sets = new LabelSets(def.by, def.max_series, (e, i) => e[def.by[i]]);
+    this.sets = eventLabelSets(def.by, def.max_series);
     this.windows = new WindowedState(() => new Map());
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BoundedCounter } from './bounded-counter';
-import { LabelSets } from '../util/label-sets';
+import type { ImpressionEvent, ServingEvent } from '../events/contract';
+import { eventLabelSets } from '../util/label-sets';
 import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type Observation } from './kind';
 import { pct } from './shown-items';
 import { WindowedState } from './windowed';
@@ -29,8 +30,6 @@ const schema = z.strictObject({
 });
 export type SlateSizeDefinition = z.infer<typeof schema> & CheckDefinition;
 
-type Source = { surface?: string; model_version: string };
-
 interface Slate {
   /** the request's series (a LabelSets id of its `by` labels) */
   series: number;
@@ -50,11 +49,11 @@ export const slateSizeKind: CheckKind<SlateSizeDefinition> = {
   mode: 'streaming',
   schema: schema as z.ZodType<SlateSizeDefinition>,
   create(def) {
-    const sets = new LabelSets<Source>(def.by, def.max_series, (e, i) => (def.by[i] === 'surface' ? e.surface : e.model_version));
-    const segments = new LabelSets<Source>(LABELS, 10_000, (e, i) => (i === 0 ? e.surface : e.model_version));
+    const sets = eventLabelSets(def.by, def.max_series);
+    const segments = eventLabelSets(LABELS, 10_000);
     // per window: request → its slate (the impressions source counts a request's impressions)
     const windows = new WindowedState(() => ({ slates: new Map<string, Slate>(), dropped: 0 }));
-    const count = (ws: number, requestId: string, e: Source, size: number) => {
+    const count = (ws: number, requestId: string, e: ImpressionEvent | ServingEvent, size: number) => {
       const w = windows.at(ws);
       const slate = w.slates.get(requestId);
       if (slate) return void (slate.size += size);

@@ -1,4 +1,5 @@
 import { labelsKey } from '../check-kinds/kind';
+import type { RecEvent } from '../events/contract';
 
 type Node = Map<string, Node | number>;
 
@@ -124,4 +125,15 @@ export class LabelSets<S> {
     this.names.forEach((name, j) => (labels[name] = values[j]));
     return { labels, key: labelsKey(labels), values };
   }
+}
+
+/** the labels impression and serving events carry themselves */
+export type EventLabel = 'surface' | 'model_version';
+
+/**
+ * eventLabelSets: LabelSets over an event's own labels (surface, model_version), the split the
+ * output checks offer with `by`; an event without the label (an engagement) reads as "none".
+ */
+export function eventLabelSets(names: readonly EventLabel[], max: number): LabelSets<RecEvent> {
+  return new LabelSets<RecEvent>(names, max, (e, i) => (e as { surface?: string; model_version?: string })[names[i]]);
 }
