@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import type { FeatureValue, Features } from '../events/contract';
+import type { Features } from '../events/contract';
 import { CATEGORICAL_TESTS, DEFAULT_MIN_EFFECT, NUMERIC_TESTS } from '../detectors/distribution';
 import { Reservoir } from '../util/reservoir';
 import { DriftReference, driftFields, topEvidence, type DriftVerdict } from './drift-reference';
 import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type Observation } from './kind';
 import { WindowedState } from './windowed';
+import { CANDIDATE, CONTEXT, FeatureNames, type Place } from './feature-names';
 
 const schema = z.strictObject({
   ...commonCheckFields,
@@ -47,29 +48,22 @@ export const featureDriftKind: CheckKind<FeatureDriftDefinition> = {
   create(def) {
     const only = def.features.length ? new Set(def.features) : undefined;
     const excluded = new Set(def.exclude);
-    const features = new Map<string, FeatureState>();
-    const windows = new WindowedState(() => new Map<string, Reservoir<number | string>>());
+    // each watched feature's index (on its first non-null value), and its state by that index
+    const names = new FeatureNames((name, watched) => !excluded.has(name) && (only ? only.has(name) : watched < def.max_features));
+    const features: FeatureState[] = [];
+    const windows = new WindowedState(() => [] as Array<Reservoir<number | string> | undefined>);
 
-    /** track returns the feature's state, registering it on its first non-null value within the caps */
-    const track = (name: string, v: FeatureValue): FeatureState | undefined => {
-      const known = features.get(name);
-      if (known) return known;
-      if (excluded.has(name) || (only && !only.has(name)) || features.size >= def.max_features) return undefined;
-      const state = { kind: (typeof v === 'number' ? 'numeric' : 'categorical') as Kind, reference: new DriftReference(def.reference_windows, def.relearn_after) };
-      features.set(name, state);
-      return state;
-    };
-    const offerAll = (agg: Map<string, Reservoir<number | string>>, values: Features, prefix: string) => {
+    const offerAll = (agg: Array<Reservoir<number | string> | undefined>, values: Features, place: Place) => {
       for (const key in values) {
         const v = values[key];
         if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) continue;
-        const name = prefix + key;
-        const state = track(name, v);
-        if (!state) continue;
+        const i = names.indexOf(key, place);
+        if (i < 0) continue;
+        // a feature's kind is that of its first value
+        const state = i < features.length ? features[i] : (features[i] = { kind: typeof v === 'number' ? 'numeric' : 'categorical', reference: new DriftReference(def.reference_windows, def.relearn_after) });
         const value = state.kind === 'numeric' ? (typeof v === 'number' ? v : undefined) : String(v);
         if (value === undefined) continue; // a string in a numeric feature: not comparable
-        let r = agg.get(name);
-        if (!r) agg.set(name, (r = new Reservoir(def.reservoir_size)));
+        const r = agg[i] ?? (agg[i] = new Reservoir(def.reservoir_size));
         r.offer(value);
       }
     };
@@ -81,14 +75,16 @@ export const featureDriftKind: CheckKind<FeatureDriftDefinition> = {
       add(ws, e) {
         if (e.type !== 'serving') return;
         const agg = windows.at(ws);
-        offerAll(agg, e.context, 'context.');
-        for (const c of e.candidates) offerAll(agg, c.features, '');
+        offerAll(agg, e.context, CONTEXT);
+        for (const c of e.candidates) offerAll(agg, c.features, CANDIDATE);
       },
       close(ws) {
         const agg = windows.take(ws);
         const judged: { name: string; verdict: DriftVerdict; current: number[] | string[]; state: FeatureState }[] = [];
-        for (const [name, state] of features) {
-          const current = (agg.get(name)?.items ?? []) as number[] | string[];
+        for (let i = 0; i < features.length; i++) {
+          const name = names.names[i];
+          const state = features[i];
+          const current = (agg[i]?.items ?? []) as number[] | string[];
           const numeric = state.kind === 'numeric';
           const test = numeric ? def.numeric_test : def.categorical_test;
           const minEffect = (numeric ? def.min_effect_numeric : def.min_effect_categorical) ?? DEFAULT_MIN_EFFECT[test];

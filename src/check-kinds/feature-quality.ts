@@ -4,6 +4,7 @@ import type { FeatureValue, Features } from '../events/contract';
 import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type EvidenceItem, type Observation } from './kind';
 import { FeatureReference, type JsonType } from './feature-reference';
 import { WindowedState } from './windowed';
+import { CANDIDATE, CONTEXT, FeatureNames, type Place } from './feature-names';
 
 export const MEASURES = ['null_rate', 'zero_rate', 'out_of_range_rate', 'type_change_rate', 'new_category_rate'] as const;
 export type Measure = (typeof MEASURES)[number];
@@ -67,6 +68,12 @@ interface FeatureCounts {
   newValues: Map<string, number>;
 }
 
+/** one window's counts, by feature index, and the indices in the order the window first saw them */
+interface WindowCounts {
+  byIndex: Array<FeatureCounts | undefined>;
+  order: number[];
+}
+
 const emptyCounts = (): FeatureCounts => ({
   total: 0, nulls: 0, zeros: 0, ranged: 0, outOfRange: 0, typed: 0, typeChanged: 0, otherTypes: {}, categorised: 0, newCategory: 0, newValues: new Map(),
 });
@@ -106,14 +113,21 @@ export const featureQualityKind: CheckKind<FeatureQualityDefinition> = {
     // a Map, not the parsed object: a feature named like an Object.prototype key must not find a range
     const givenRange = new Map(Object.entries(def.range));
     const needsReference = def.measures.some((m) => m !== 'null_rate' && m !== 'zero_rate');
-    // Known features per place (context / candidate), so an absent one can be counted as missing.
-    const known = { context: new Set<string>(), candidate: new Set<string>() };
-    const refs = new Map<string, FeatureReference>();
-    const windows = new WindowedState(() => new Map<string, FeatureCounts>());
+    // Each watched feature's index (FeatureNames), its reference and its given range by that index.
+    const names = new FeatureNames((name, watched) => (only ? only.has(name) : watched < def.max_features));
+    const refs: FeatureReference[] = [];
+    const givenByIndex: Array<[number, number] | undefined> = [];
+    const windows = new WindowedState<WindowCounts>(() => ({ byIndex: [], order: [] }));
+    // which walk last saw each feature, to count the known features an event lacks as missing
+    const seenInWalk: number[] = [];
+    let walk = 0;
 
-    const count = (agg: Map<string, FeatureCounts>, name: string, v: FeatureValue | undefined) => {
-      let c = agg.get(name);
-      if (!c) agg.set(name, (c = emptyCounts()));
+    const count = (agg: WindowCounts, i: number, v: FeatureValue | undefined) => {
+      let c = agg.byIndex[i];
+      if (!c) {
+        agg.byIndex[i] = c = emptyCounts();
+        agg.order.push(i);
+      }
       c.total++;
       if (v === null || v === undefined) {
         c.nulls++;
@@ -121,10 +135,10 @@ export const featureQualityKind: CheckKind<FeatureQualityDefinition> = {
       }
       if (v === 0) c.zeros++;
       if (!needsReference) return;
-      const ref = refs.get(name)!;
+      const ref = refs[i];
       ref.learn(v);
       const type = typeof v as JsonType;
-      const range = givenRange.get(name) ?? ref.learned?.range;
+      const range = givenByIndex[i] ?? ref.learned?.range;
       if (range && type === 'number') {
         c.ranged++;
         if ((v as number) < range[0] || (v as number) > range[1]) c.outOfRange++;
@@ -148,43 +162,46 @@ export const featureQualityKind: CheckKind<FeatureQualityDefinition> = {
       }
     };
 
-    const countAll = (agg: Map<string, FeatureCounts>, features: Features, place: 'context' | 'candidate') => {
-      const prefix = place === 'context' ? 'context.' : '';
-      const names = known[place];
+    const countAll = (agg: WindowCounts, features: Features, place: Place) => {
+      const w = ++walk;
       let present = 0;
       for (const key in features) {
-        const name = prefix + key;
-        if (!names.has(name)) {
-          if (only ? !only.has(name) : known.context.size + known.candidate.size >= def.max_features) continue;
-          names.add(name);
-          refs.set(name, new FeatureReference(refOptions));
+        const i = names.indexOf(key, place);
+        if (i < 0) continue;
+        if (i === refs.length) {
+          refs.push(new FeatureReference(refOptions));
+          givenByIndex.push(givenRange.get(names.names[i]));
         }
+        seenInWalk[i] = w;
         present++;
-        count(agg, name, features[key]);
+        count(agg, i, features[key]);
       }
-      if (present === names.size) return;
-      for (const name of names) if (!(name.slice(prefix.length) in features)) count(agg, name, undefined);
+      const known = names.ofPlace[place];
+      if (present === known.length) return;
+      for (const i of known) if (seenInWalk[i] !== w) count(agg, i, undefined);
     };
 
     /** evidenceFor: the features with the highest rate of the measure this window, highest first. */
-    const evidenceFor = (agg: Map<string, FeatureCounts>, measure: Measure): EvidenceItem[] => {
+    const evidenceFor = (agg: WindowCounts, measure: Measure): EvidenceItem[] => {
       const items: EvidenceItem[] = [];
-      for (const [feature, c] of agg) {
+      for (const i of agg.order) {
+        const feature = names.names[i];
+        const c = agg.byIndex[i]!;
         const [num, den] = RATE[measure](c);
         if (num === 0 || den < def.min_values) continue;
-        items.push({ name: `feature=${feature}`, value: num / den, note: noteFor(measure, feature, c, num, den) });
+        items.push({ name: `feature=${feature}`, value: num / den, note: noteFor(measure, i, c, num, den) });
       }
       return items.sort((a, b) => b.value - a.value || a.name.localeCompare(b.name)).slice(0, EVIDENCE_ITEMS);
     };
 
-    const noteFor = (measure: Measure, feature: string, c: FeatureCounts, num: number, den: number): string => {
+    const noteFor = (measure: Measure, i: number, c: FeatureCounts, num: number, den: number): string => {
       const base = `${num} of ${den} values`;
       if (measure === 'out_of_range_rate') {
-        const r = givenRange.get(feature) ?? refs.get(feature)?.learned?.range;
+        const r = givenByIndex[i] ?? refs[i].learned?.range;
         return r ? `${base} outside [${fmt(r[0])}, ${fmt(r[1])}]` : base;
       }
       if (measure === 'type_change_rate') {
-        const was = refs.get(feature)?.learned?.type;
+        const was = refs[i].learned?.type;
         const now = Object.entries(c.otherTypes).map(([t, n]) => `${t} ×${n}`).join(', ');
         return `${base}: ${now} where ${was} was established`;
       }
@@ -199,14 +216,16 @@ export const featureQualityKind: CheckKind<FeatureQualityDefinition> = {
       add(ws, e) {
         if (e.type !== 'serving') return;
         const agg = windows.at(ws);
-        countAll(agg, e.context, 'context');
-        for (const c of e.candidates) countAll(agg, c.features, 'candidate');
+        countAll(agg, e.context, CONTEXT);
+        for (const c of e.candidates) countAll(agg, c.features, CANDIDATE);
       },
       close(ws) {
         const agg = windows.take(ws);
         const out: Observation[] = [];
         const evidence = new Map<Measure, EvidenceItem[]>();
-        for (const [feature, c] of agg) {
+        for (const i of agg.order) {
+          const feature = names.names[i];
+          const c = agg.byIndex[i]!;
           for (const measure of def.measures) {
             const [num, den] = RATE[measure](c);
             if (den < def.min_values || den === 0) continue;
@@ -224,12 +243,12 @@ export const featureQualityKind: CheckKind<FeatureQualityDefinition> = {
               // the new values of this feature are the evidence: the page names them
               obs.evidence = values.slice(0, 10).map(([v, n]) => ({ name: `${feature}=${v}`, value: n, note: 'not seen in the reference period' }));
             }
-            if (measure === 'out_of_range_rate') obs.details!.range = givenRange.get(feature) ?? refs.get(feature)?.learned?.range ?? null;
+            if (measure === 'out_of_range_rate') obs.details!.range = givenByIndex[i] ?? refs[i]?.learned?.range ?? null;
             out.push(obs);
           }
         }
         // Windows count towards a feature's reference only once closed, so the period is event time.
-        for (const [feature, c] of agg) if (c.total > c.nulls) refs.get(feature)?.windowClosed();
+        for (const i of agg.order) if (agg.byIndex[i]!.total > agg.byIndex[i]!.nulls) refs[i].windowClosed();
         return out;
       },
     };

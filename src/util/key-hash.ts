@@ -17,6 +17,8 @@ const TWO_21 = 2 ** 21;
 export class KeyHash {
   index = 0;
   stamp = 0;
+  /** a byte of the second hash, 1..255: a table's fingerprint of the key (0 marks an empty slot) */
+  fingerprint = 0;
   private a = BASIS_1;
   private b = BASIS_2;
 
@@ -60,6 +62,7 @@ export class KeyHash {
     h ^= h >>> 16;
     this.index = h >>> 0;
     this.stamp = ((this.b | 1) >>> 0) * TWO_21 + (h >>> 11);
+    this.fingerprint = ((this.b >>> 0) % 255) + 1;
     return this;
   }
 }

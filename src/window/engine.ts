@@ -1,7 +1,7 @@
-import type { RecEvent } from '../events/contract';
+import type { EventType, RecEvent } from '../events/contract';
 import { decodeEvent, tooLarge } from '../events/decode';
 import type { Observation, ScheduledCheck, StreamingCheck } from '../check-kinds/kind';
-import type { EventSink, PushResult, RawRecord } from '../sources/source';
+import type { EventSink, PushResult, RawRecord, RecordPosition } from '../sources/source';
 import { WindowProgress } from './progress';
 import type { Logger } from '../telemetry/logger';
 import type { Clock } from '../clock';
@@ -37,6 +37,8 @@ export interface WindowEngineOptions {
 /** At most this many windows of one check are closed in one go; past that the gap is skipped. */
 const MAX_CATCH_UP_WINDOWS = 10_000;
 const LOG_SAMPLES_PER_REASON = 5;
+/** a bit per event type, for the type masks of the routes */
+const TYPE_BIT: Record<EventType, number> = { impression: 1, engagement: 2, serving: 4, item: 8 };
 
 /**
  * WindowEngine is the stage between sources and checks: it decodes records, routes events to the
@@ -49,7 +51,18 @@ export class WindowEngine implements EventSink {
   private watermark = -Infinity;
   /** per check: start of its oldest window not yet closed */
   private readonly nextClose = new Map<string, number>();
-  private readonly routes = new Map<string, Array<{ add(e: RecEvent, pos: RawRecord['position']): boolean }>>();
+  /**
+   * every check that takes events (streaming checks, then scheduled checks that watch events): the
+   * event types it takes (TYPE_BIT mask) and its `add`, true when the event's effect is in its state
+   */
+  private readonly routes: Array<{ types: number; add(e: RecEvent, pos: RecordPosition | undefined): boolean }> = [];
+  /** event types at least one check takes (TYPE_BIT mask) */
+  private routedTypes = 0;
+  // the batch being pushed, reused from push to push: its admitted events, their positions, and
+  // whether some check took each
+  private readonly batch: RecEvent[] = [];
+  private readonly batchPositions: Array<RecordPosition | undefined> = [];
+  private batchTaken = new Uint8Array(1024);
   private readonly logged = new Map<string, number>();
   /**
    * Offset tracking for replayable sources, per check → open window start → partition → the smallest
@@ -83,7 +96,7 @@ export class WindowEngine implements EventSink {
       let lastMin = 0;
       // the window of this check's previous event: the next to close is at or before it already
       let openWs = NaN;
-      const add = (e: RecEvent, pos: RawRecord['position']): boolean => {
+      const add = (e: RecEvent, pos: RecordPosition | undefined): boolean => {
         const ws = Math.floor(e.ts / windowMs) * windowMs;
         if (ws < floor) return false; // closed before a restart: its effect is already final
         if (ws !== openWs) {
@@ -110,23 +123,28 @@ export class WindowEngine implements EventSink {
         lastWs = NaN;
         openWs = NaN;
       });
-      for (const t of c.runtime.eventTypes) this.route(t).push({ add });
+      this.route(c.runtime.eventTypes, add);
     }
     for (const w of o.watchers)
-      for (const t of w.runtime.eventTypes)
-        this.route(t).push({
-          add: (e) => {
-            w.runtime.see(e);
-            return false;
-          },
-        });
+      this.route(w.runtime.eventTypes, (e) => {
+        w.runtime.see(e);
+        return false;
+      });
   }
 
+  /**
+   * push takes a batch in three passes: decode and admit every record; then each check takes the
+   * batch's events of its types, one check after the other (its state stays in the CPU's caches for
+   * the whole batch instead of being evicted by sixteen other checks' between two events, which
+   * made the checks cost twice what they cost alone); then count what was taken.
+   */
   async push(records: RawRecord[]): Promise<PushResult | void> {
     const m = this.o.metrics;
     let rejected: PushResult['rejected'] | undefined;
-    // consumed counts per type, added to the counter once per batch (a labelled inc per event costs)
-    const consumed = new Map<string, number>();
+    const events = this.batch;
+    const positions = this.batchPositions;
+    events.length = 0;
+    positions.length = 0;
     // one past the newest offset per partition, kept in locals while the partition stays the same (a
     // Kafka batch is one partition) and written to nextOffset when it changes and after the loop
     let part: string | undefined;
@@ -134,6 +152,8 @@ export class WindowEngine implements EventSink {
     const decodeOptions = { maxBytes: this.o.maxEventBytes };
     // the live clock's limit, read once per batch (a batch takes milliseconds)
     const clockHorizon = this.o.clock ? this.o.clock() + this.o.futureToleranceMs : Infinity;
+    // the newest event time admitted so far, this batch included (the future-timestamp horizon)
+    let newest = this.newest;
     for (let i = 0; i < records.length; i++) {
       const r = records[i];
       const pos = r.position;
@@ -153,7 +173,7 @@ export class WindowEngine implements EventSink {
         continue;
       }
       const e = d.event;
-      const horizon = Math.min(this.newest === -Infinity ? Infinity : this.newest + this.o.futureToleranceMs, clockHorizon);
+      const horizon = Math.min(newest === -Infinity ? Infinity : newest + this.o.futureToleranceMs, clockHorizon);
       if (e.ts > horizon) {
         this.reject('future_timestamp', `${e.type} ts ${new Date(e.ts).toISOString()} is too far ahead`, r.origin);
         (rejected ??= []).push({ index: i, reason: 'future_timestamp' });
@@ -167,11 +187,32 @@ export class WindowEngine implements EventSink {
         m.redelivered.inc({ type: e.type });
         continue;
       }
-      const targets = this.routes.get(e.type);
-      let taken = !targets;
-      if (targets) for (const t of targets) taken = t.add(e, r.position) || taken;
+      if (e.ts > newest) newest = e.ts;
+      events.push(e);
+      positions.push(pos);
+    }
+    if (part !== undefined) this.nextOffset.set(part, partNext);
+
+    // each check takes its events of the batch; an event of a type no check takes counts as taken
+    const n = events.length;
+    if (this.batchTaken.length < n) this.batchTaken = new Uint8Array(2 * n);
+    const taken = this.batchTaken;
+    for (let i = 0; i < n; i++) taken[i] = this.routedTypes & TYPE_BIT[events[i].type] ? 0 : 1;
+    for (const route of this.routes) {
+      const types = route.types;
+      const add = route.add;
+      for (let i = 0; i < n; i++) {
+        const e = events[i];
+        if (types & TYPE_BIT[e.type] && add(e, positions[i])) taken[i] = 1;
+      }
+    }
+
+    // consumed counts per type, added to the counter once per batch (a labelled inc per event costs)
+    const consumed = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const e = events[i];
       // an event only scheduled checks watch counts as taken; one every check closed before does not
-      if (!taken && this.closedBefore.size && this.skippedByAll(e)) {
+      if (!taken[i] && this.closedBefore.size && this.skippedByAll(e)) {
         m.redelivered.inc({ type: e.type });
         continue;
       }
@@ -179,8 +220,9 @@ export class WindowEngine implements EventSink {
       consumed.set(e.type, (consumed.get(e.type) ?? 0) + 1);
       this.o.onEvent?.(e);
     }
-    if (part !== undefined) this.nextOffset.set(part, partNext);
-    for (const [type, n] of consumed) m.consumed.inc({ type }, n);
+    events.length = 0; // let the events go
+    positions.length = 0;
+    for (const [type, k] of consumed) m.consumed.inc({ type }, k);
     if (this.newest > -Infinity) m.newestEvent.set(this.newest / 1000);
     await this.advanceTo(this.newest - this.o.allowedLatenessMs);
     return rejected ? { rejected } : undefined;
@@ -273,9 +315,10 @@ export class WindowEngine implements EventSink {
     if (n <= LOG_SAMPLES_PER_REASON || n % 1000 === 0) this.o.logger.warn('malformed event skipped', { reason, detail, origin, count: n });
   }
 
-  private route(type: string) {
-    let r = this.routes.get(type);
-    if (!r) this.routes.set(type, (r = []));
-    return r;
+  private route(types: readonly EventType[], add: (e: RecEvent, pos: RecordPosition | undefined) => boolean): void {
+    let mask = 0;
+    for (const t of types) mask |= TYPE_BIT[t];
+    this.routes.push({ types: mask, add });
+    this.routedTypes |= mask;
   }
 }

@@ -1,0 +1,49 @@
+/** Where a feature sits in a serving event: its context, or a candidate's features. */
+export const CONTEXT = 0;
+export const CANDIDATE = 1;
+export type Place = typeof CONTEXT | typeof CANDIDATE;
+
+/** at most this many refused keys are remembered as refused (ids used as keys must not grow a map) */
+const MAX_REFUSED = 10_000;
+
+/**
+ * FeatureNames gives each watched feature a small index on its first sight, so the feature checks
+ * keep their per-feature state in arrays: a serving event carries tens of candidates with a few
+ * features each, and a string key (`context.` + key) built and looked up in several maps per value
+ * was most of those checks' cost. Context features are named `context.<key>`, candidate features by
+ * their key. `admit(name, watched)` decides on a new name (a list of features, a cap).
+ */
+export class FeatureNames {
+  /** index → name, in order of first sight */
+  readonly names: string[] = [];
+  /** per place, the indices of its features */
+  readonly ofPlace: [number[], number[]] = [[], []];
+  private readonly byKey: [Map<string, number>, Map<string, number>] = [new Map(), new Map()];
+  private refused = 0;
+
+  constructor(private readonly admit: (name: string, watched: number) => boolean) {}
+
+  get size(): number {
+    return this.names.length;
+  }
+
+  /** indexOf: the index of `key` in `place`, registering it if admitted; -1 when it is not watched */
+  indexOf(key: string, place: Place): number {
+    const known = this.byKey[place];
+    const i = known.get(key);
+    if (i !== undefined) return i;
+    const name = place === CONTEXT ? `context.${key}` : key;
+    if (!this.admit(name, this.names.length)) {
+      // refused for good (a cap reached, not in the list): remembered, up to a bound
+      if (this.refused < MAX_REFUSED) {
+        known.set(key, -1);
+        this.refused++;
+      }
+      return -1;
+    }
+    known.set(key, this.names.length);
+    this.names.push(name);
+    this.ofPlace[place].push(this.names.length - 1);
+    return this.names.length - 1;
+  }
+}
