@@ -18,6 +18,7 @@ import { WindowProgress } from './window/progress';
 import { NotifyPipeline } from './notify/pipeline';
 import { createNotifyMetrics } from './notify/metrics';
 import { configuredModel } from './cold-start/model-access';
+import { ShownImpressions } from './check-kinds/shown-impressions';
 
 export interface PipelineOptions {
   checks: LoadedCheck[];
@@ -59,8 +60,9 @@ export function assemblePipeline(o: PipelineOptions): Pipeline {
   const streaming: Array<{ check: LoadedCheck; runtime: StreamingCheck }> = [];
   const scheduled: Array<{ check: LoadedCheck; runtime: ScheduledCheck }> = [];
   const model = configuredModel(o.config, o.plugins.models);
+  const shownImpressions = new ShownImpressions();
   for (const check of o.checks) {
-    const runtime = check.kind.create(check.def, { clock, logger: o.logger.child({ check: check.def.name }), env: o.env, registry: o.registry, model });
+    const runtime = check.kind.create(check.def, { clock, logger: o.logger.child({ check: check.def.name }), env: o.env, registry: o.registry, model, shownImpressions });
     if (runtime.mode === 'streaming') streaming.push({ check, runtime });
     else scheduled.push({ check, runtime });
   }

@@ -26,19 +26,22 @@ const schema = z.strictObject({
 export type DuplicateRateDefinition = z.infer<typeof schema> & CheckDefinition;
 
 /**
- * segmentOf: where a duplicate came from, for the evidence (the producer that double-sends), as
- * two values (the second may be empty) so the hot path looks them up without building a string.
+ * segment: where a duplicate came from, for the evidence (the producer that double-sends), as two
+ * values (the second may be empty), read without building a string or an array per event.
  */
-function segmentOf(e: RecEvent): [string, string] {
+function segmentFirst(e: RecEvent): string {
   switch (e.type) {
     case 'impression':
     case 'serving':
-      return [e.surface ?? 'none', e.model_version];
+      return e.surface ?? 'none';
     case 'engagement':
-      return [e.action, ''];
+      return e.action;
     case 'item':
-      return [e.cohort ?? 'none', ''];
+      return e.cohort ?? 'none';
   }
+}
+function segmentSecond(e: RecEvent): string {
+  return e.type === 'impression' || e.type === 'serving' ? e.model_version : '';
 }
 
 const SEGMENT_NAMES: Record<EventType, [string, string]> = {
@@ -85,7 +88,8 @@ export const duplicateRateKind: CheckKind<DuplicateRateDefinition> = {
         const dup = recent.seen(e.ts);
         c.events++;
         if (dup) c.duplicates++;
-        const [first, second] = segmentOf(e);
+        const first = segmentFirst(e);
+        const second = segmentSecond(e);
         let inner = c.segments.get(first);
         const s = inner?.get(second);
         if (s) {

@@ -5,6 +5,8 @@ import { BoundedCounter } from './bounded-counter';
 import { ImpressionJoin, joinFields } from './impression-join';
 import { PositionHistogram } from './position-histogram';
 import { WindowedState } from './windowed';
+import { ShownImpressions } from './shown-impressions';
+import type { EngagementEvent, RecEvent } from '../events/contract';
 
 const schema = z
   .strictObject({
@@ -55,35 +57,38 @@ export const engagedRankKind: CheckKind<EngagedRankDefinition> = {
   description: 'the slate position of engaged impressions (mean, quantile or share beyond k), optionally per surface or model version',
   mode: 'streaming',
   schema: schema as unknown as z.ZodType<EngagedRankDefinition>,
-  create(def) {
+  create(def, deps) {
     const actions = new Set(def.actions);
-    const shown = new ImpressionJoin({
-      mode: def.join,
-      capacity: def.join_capacity,
-      windowMs: def.join_window,
-      perItem: true,
-    });
+    // join by request: the pipeline's shared table of shown impressions; by user and item: a table of its own
+    const shared = def.join === 'request' ? (deps.shownImpressions ?? new ShownImpressions()).want(def.join_capacity) : undefined;
     const sets = eventLabelSets(def.by, def.max_series);
+    const own = shared ? undefined : new ImpressionJoin({ mode: def.join, capacity: def.join_capacity, windowMs: def.join_window, perItem: true });
     const windows = new WindowedState(() => new Map<number, SeriesAgg>());
     const measure = def.statistic === 'mean' ? 'mean_position' : def.statistic === 'quantile' ? `p${Math.round(def.quantile * 1000) / 10}_position` : `share_beyond_${def.k}`;
+    const take = (ws: number, e: EngagementEvent, id: number, position: number) => {
+      const agg = windows.at(ws);
+      let s = agg.get(id);
+      if (!s) agg.set(id, (s = { positions: new PositionHistogram(def.max_position), lowItems: new BoundedCounter(LOW_ITEMS_CAP) }));
+      s.positions.add(position);
+      if (position >= def.k) s.lowItems.add(e.item_id);
+    };
     return {
       mode: 'streaming',
       eventTypes: ['impression', 'engagement'],
       windowMs: def.window,
       add(ws, e) {
         if (e.type === 'impression') {
-          shown.remember(e, sets.idOf(e), e.position);
+          if (shared) shared.remember(e);
+          else own!.remember(e, sets.idOf(e), e.position);
         } else if (e.type === 'engagement') {
           if (actions.size && !actions.has(e.action)) return;
-          const hit = shown.find(e);
-          if (hit < 0) return;
-          const id = shown.tag(hit);
-          const position = shown.num(hit);
-          const agg = windows.at(ws);
-          let s = agg.get(id);
-          if (!s) agg.set(id, (s = { positions: new PositionHistogram(def.max_position), lowItems: new BoundedCounter(LOW_ITEMS_CAP) }));
-          s.positions.add(position);
-          if (position >= def.k) s.lowItems.add(e.item_id);
+          if (shared) {
+            const hit = shared.find(e);
+            if (hit >= 0) take(ws, e, sets.idOf(shared.labels(hit) as unknown as RecEvent), shared.position(hit));
+          } else {
+            const hit = own!.find(e);
+            if (hit >= 0) take(ws, e, own!.tag(hit), own!.num(hit));
+          }
         }
       },
       close(ws) {

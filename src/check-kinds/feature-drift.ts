@@ -54,10 +54,12 @@ export const featureDriftKind: CheckKind<FeatureDriftDefinition> = {
     const windows = new WindowedState(() => [] as Array<Reservoir<number | string> | undefined>);
 
     const offerAll = (agg: Array<Reservoir<number | string> | undefined>, values: Features, place: Place) => {
+      let j = 0;
       for (const key in values) {
         const v = values[key];
+        const at = j++;
         if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) continue;
-        const i = names.indexOf(key, place);
+        const i = names.indexAt(at, key, place);
         if (i < 0) continue;
         // a feature's kind is that of its first value
         const state = i < features.length ? features[i] : (features[i] = { kind: typeof v === 'number' ? 'numeric' : 'categorical', reference: new DriftReference(def.reference_windows, def.relearn_after) });

@@ -19,12 +19,28 @@ export class FeatureNames {
   /** per place, the indices of its features */
   readonly ofPlace: [number[], number[]] = [[], []];
   private readonly byKey: [Map<string, number>, Map<string, number>] = [new Map(), new Map()];
+  // per place, the key last seen at each position of a features object and its index: the objects
+  // of one stream mostly have the same keys in the same order, so the map is seldom asked
+  private readonly atKey: [string[], string[]] = [[], []];
+  private readonly atIndex: [number[], number[]] = [[], []];
   private refused = 0;
 
   constructor(private readonly admit: (name: string, watched: number) => boolean) {}
 
   get size(): number {
     return this.names.length;
+  }
+
+  /**
+   * indexAt: indexOf for the key at position `j` of the features object being walked (for-in order):
+   * the same answer, from the last object's key at that position when it is the same key.
+   */
+  indexAt(j: number, key: string, place: Place): number {
+    if (this.atKey[place][j] === key) return this.atIndex[place][j];
+    const i = this.indexOf(key, place);
+    this.atKey[place][j] = key;
+    this.atIndex[place][j] = i;
+    return i;
   }
 
   /** indexOf: the index of `key` in `place`, registering it if admitted; -1 when it is not watched */

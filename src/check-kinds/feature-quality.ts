@@ -165,8 +165,9 @@ export const featureQualityKind: CheckKind<FeatureQualityDefinition> = {
     const countAll = (agg: WindowCounts, features: Features, place: Place) => {
       const w = ++walk;
       let present = 0;
+      let j = 0;
       for (const key in features) {
-        const i = names.indexOf(key, place);
+        const i = names.indexAt(j++, key, place);
         if (i < 0) continue;
         if (i === refs.length) {
           refs.push(new FeatureReference(refOptions));

@@ -1,3 +1,4 @@
+import type { ShownImpressions } from './shown-impressions';
 import { z } from 'zod';
 import type { EventType, RecEvent } from '../events/contract';
 import type { Clock } from '../clock';
@@ -79,6 +80,8 @@ export interface CheckDeps {
   registry?: PromRegistry;
   /** the model of recsysops.yaml's `model:` (as diagnose uses it), created on first call; undefined when none */
   model?: () => ModelAdapter | undefined;
+  /** the pipeline's table of recent impressions that checks joining engagements share (a check's own when absent) */
+  shownImpressions?: ShownImpressions;
 }
 
 /** Fields every check definition has, whatever its kind. */

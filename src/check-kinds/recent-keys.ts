@@ -37,9 +37,13 @@ export class RecentKeys {
   seen(ts: number): boolean {
     const t = this.table;
     t.note(ts);
-    const hit = t.find();
-    if (hit >= 0 && ts - t.ts(hit) <= this.lookbackMs) return true;
-    t.setTs(t.insert(), ts);
+    const slot = t.findOrAdd();
+    if (!t.added) {
+      if (ts - t.ts(slot) <= this.lookbackMs) return true;
+      t.setTs(t.insert(), ts); // seen before the look-back: remembered anew, in the young generation
+      return false;
+    }
+    t.setTs(slot, ts);
     return false;
   }
 }

@@ -3,8 +3,7 @@ import { DEFAULT_MIN_EFFECT, NUMERIC_TESTS } from '../detectors/distribution';
 import { Reservoir } from '../util/reservoir';
 import { DriftReference, driftFields, topEvidence, type DriftVerdict } from './drift-reference';
 import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type Observation } from './kind';
-import { RecentTable } from '../util/recent-table';
-import { LabelSets } from '../util/label-sets';
+import { ShownImpressions } from './shown-impressions';
 import { BoundedMap, WindowedState } from './windowed';
 
 const schema = z.strictObject({
@@ -40,7 +39,7 @@ export const scoreDriftKind: CheckKind<ScoreDriftDefinition> = {
   description: "per-model_version drift of the model's score distribution against the trailing windows (PSI, with KS significance)",
   mode: 'streaming',
   schema: schema as z.ZodType<ScoreDriftDefinition>,
-  create(def) {
+  create(def, deps) {
     const newReference = () => new DriftReference(def.reference_windows, def.relearn_after);
     const versions = new BoundedMap<string, DriftReference>(def.max_versions);
     const pooled = newReference();
@@ -57,9 +56,10 @@ export const scoreDriftKind: CheckKind<ScoreDriftDefinition> = {
     };
     const opts = { test: def.test, minSamples: def.min_samples, alpha: def.alpha, minEffect: def.min_effect ?? DEFAULT_MIN_EFFECT[def.test] };
 
-    // engaged: per shown item its score (num), model version (tag) and whether it was engaged (mark)
-    const shown = def.source === 'engaged' ? new RecentTable(def.max_pending_impressions, { num: true, tag: true, mark: true }) : undefined;
-    const shownVersions = new LabelSets<string>(['model_version'], def.max_versions, (v) => v);
+    // engaged: the pipeline's shared table of shown items (score, model version), with a flag of this
+    // check's own per item: engaged already
+    const shown = def.source === 'engaged' ? (deps.shownImpressions ?? new ShownImpressions()).want(def.max_pending_impressions) : undefined;
+    const engagedBit = shown?.claimMark() ?? 0;
 
     return {
       mode: 'streaming',
@@ -69,16 +69,12 @@ export const scoreDriftKind: CheckKind<ScoreDriftDefinition> = {
         if (def.source === 'serving' && e.type === 'serving') for (const s of e.scores) offer(ws, e.model_version, s);
         else if (def.source === 'impression' && e.type === 'impression') offer(ws, e.model_version, e.score);
         else if (shown) {
-          if (e.type === 'impression') {
-            const slot = shown.key().add(e.request_id).add(e.item_id).insert();
-            shown.setNum(slot, e.score);
-            shown.setTag(slot, shownVersions.idOf(e.model_version));
-            shown.setMark(slot, 0);
-          } else if (e.type === 'engagement' && e.request_id !== undefined) {
-            const slot = shown.key().add(e.request_id).add(e.item_id).find();
-            if (slot >= 0 && !shown.mark(slot)) {
-              shown.setMark(slot, 1); // one engaged score per shown item, however many actions followed
-              offer(ws, shownVersions.labels(shown.tag(slot)).model_version, shown.num(slot));
+          if (e.type === 'impression') shown.remember(e);
+          else if (e.type === 'engagement') {
+            const slot = shown.find(e);
+            if (slot >= 0 && !shown.marked(slot, engagedBit)) {
+              shown.mark(slot, engagedBit); // one engaged score per shown item, however many actions followed
+              offer(ws, shown.labels(slot).model_version, shown.score(slot));
             }
           }
         }

@@ -25,9 +25,11 @@ export interface RecentTableColumns {
   ts?: boolean;
   /** a number per key (a score, a position) */
   num?: boolean;
-  /** a second number per key (an interned label-set or version id) */
+  /** another number per key (a score beside a position) */
+  num2?: boolean;
+  /** a number per key for an interned label-set or version id */
   tag?: boolean;
-  /** a third (a flag such as "already engaged") */
+  /** a number per key for flags (such as "already engaged") */
   mark?: boolean;
   /**
    * count, when a generation is dropped, the keys in it whose time (needs `ts`) is within this many
@@ -42,14 +44,17 @@ const MAX_LOAD = 0.8;
 export class RecentTable {
   /** keys dropped with their generation while still within earlyWithinMs of the newest time */
   evictedEarly = 0;
+  /** after findOrAdd: whether the key was new (given a new slot) */
+  added = false;
 
-  /** per slot: [key, ts?, num?, tag?, mark?] */
+  /** per slot: [key, ts?, num?, num2?, tag?, mark?] */
   private readonly cells: Float64Array;
   /** per slot: its key's fingerprint (KeyHash.fingerprint), 0 when the slot is empty */
   private readonly fingerprints: Uint8Array;
   private readonly stride: number;
   private readonly tsAt: number;
   private readonly numAt: number;
+  private readonly num2At: number;
   private readonly tagAt: number;
   private readonly markAt: number;
   /** slots per generation (a power of two, at least capacity / MAX_LOAD) */
@@ -75,6 +80,7 @@ export class RecentTable {
     let at = 1;
     this.tsAt = columns.ts ? at++ : -1;
     this.numAt = columns.num ? at++ : -1;
+    this.num2At = columns.num2 ? at++ : -1;
     this.tagAt = columns.tag ? at++ : -1;
     this.markAt = columns.mark ? at++ : -1;
     this.stride = at;
@@ -106,6 +112,39 @@ export class RecentTable {
   }
 
   /**
+   * findOrAdd returns the slot of the key built with key().add()… when either generation holds it
+   * (`added` false), else a new young-generation slot for it (`added` true; its time and columns are
+   * 0): find then insert in one probe of each generation, for a look-back that mostly sees new keys.
+   */
+  findOrAdd(): number {
+    this.h.finish();
+    const fps = this.fingerprints;
+    const fp = this.h.fingerprint;
+    const base = this.young * this.slots;
+    let i = this.h.index & this.mask;
+    for (;;) {
+      const f = fps[base + i];
+      if (f === 0) break;
+      if (f === fp && this.cells[(base + i) * this.stride] === this.h.stamp) {
+        this.added = false;
+        return (base + i) * this.stride;
+      }
+      i = (i + 1) & this.mask;
+    }
+    const old = this.probe(1 - this.young);
+    if (old >= 0) {
+      this.added = false;
+      return old;
+    }
+    this.added = true;
+    if (this.count[this.young] >= this.capacity) {
+      this.rotate();
+      return this.place(this.h.index & this.mask);
+    }
+    return this.place(i);
+  }
+
+  /**
    * insert returns the young-generation slot of the key (the same slot when the young generation
    * already holds it; a new one otherwise, which shadows an older copy in the old generation). A new
    * slot's time and columns are 0: the caller sets them.
@@ -115,9 +154,13 @@ export class RecentTable {
     const found = this.probe(this.young);
     if (found >= 0) return found;
     if (this.count[this.young] >= this.capacity) this.rotate();
+    return this.place(this.h.index & this.mask);
+  }
+
+  /** place puts the finished key in the first empty young-generation slot from index i on */
+  private place(i: number): number {
     const fps = this.fingerprints;
     const base = this.young * this.slots;
-    let i = this.h.index & this.mask;
     while (fps[base + i] !== 0) i = (i + 1) & this.mask;
     fps[base + i] = this.h.fingerprint;
     const slot = (base + i) * this.stride;
@@ -137,6 +180,12 @@ export class RecentTable {
   }
   setNum(slot: number, v: number): void {
     this.cells[slot + this.numAt] = v;
+  }
+  num2(slot: number): number {
+    return this.cells[slot + this.num2At];
+  }
+  setNum2(slot: number, v: number): void {
+    this.cells[slot + this.num2At] = v;
   }
   tag(slot: number): number {
     return this.cells[slot + this.tagAt];

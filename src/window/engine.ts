@@ -37,6 +37,13 @@ export interface WindowEngineOptions {
 /** At most this many windows of one check are closed in one go; past that the gap is skipped. */
 const MAX_CATCH_UP_WINDOWS = 10_000;
 const LOG_SAMPLES_PER_REASON = 5;
+/**
+ * Records are taken this many at a time: enough for a check's state to stay in cache over a run of
+ * events, few enough that most of the chunk's decoded events are let go before a scavenge sees them
+ * alive. (Measured: from 128 events on, scavenges found nearly all of them alive, V8 began to
+ * allocate events straight into the old generation, and garbage collection took 3× as long.)
+ */
+const CHUNK = 64;
 /** a bit per event type, for the type masks of the routes */
 const TYPE_BIT: Record<EventType, number> = { impression: 1, engagement: 2, serving: 4, item: 8 };
 
@@ -46,6 +53,18 @@ const TYPE_BIT: Record<EventType, number> = { impression: 1, engagement: 2, serv
  * allowed lateness) and closes every window that ends before it, in order, even windows that saw no
  * event (a volume that fell to zero is the incident). Events behind the watermark are counted late.
  */
+/** what push keeps across the chunks of one batch */
+interface BatchState {
+  rejected: PushResult['rejected'] | undefined;
+  /** events taken per type, added to the counter once per batch (a labelled inc per event costs) */
+  consumed: Map<string, number>;
+  /** the partition of the last record with a position, and one past its newest offset */
+  part: string | undefined;
+  partNext: number;
+  /** the newest event time admitted, this batch included: the future-timestamp horizon */
+  newest: number;
+}
+
 export class WindowEngine implements EventSink {
   private newest = -Infinity;
   private watermark = -Infinity;
@@ -58,11 +77,10 @@ export class WindowEngine implements EventSink {
   private readonly routes: Array<{ types: number; add(e: RecEvent, pos: RecordPosition | undefined): boolean }> = [];
   /** event types at least one check takes (TYPE_BIT mask) */
   private routedTypes = 0;
-  // the batch being pushed, reused from push to push: its admitted events, their positions, and
-  // whether some check took each
-  private readonly batch: RecEvent[] = [];
-  private readonly batchPositions: Array<RecordPosition | undefined> = [];
-  private batchTaken = new Uint8Array(1024);
+  // the chunk being taken, reused: its admitted events, their positions, whether some check took each
+  private readonly chunk: RecEvent[] = [];
+  private readonly chunkPositions: Array<RecordPosition | undefined> = [];
+  private readonly chunkTaken = new Uint8Array(CHUNK);
   private readonly logged = new Map<string, number>();
   /**
    * Offset tracking for replayable sources, per check → open window start → partition → the smallest
@@ -133,50 +151,90 @@ export class WindowEngine implements EventSink {
   }
 
   /**
-   * push takes a batch in three passes: decode and admit every record; then each check takes the
-   * batch's events of its types, one check after the other (its state stays in the CPU's caches for
-   * the whole batch instead of being evicted by sixteen other checks' between two events, which
-   * made the checks cost twice what they cost alone); then count what was taken.
+   * push takes a batch, CHUNK records at a time, in three passes: decode and admit the records; then
+   * each check takes the chunk's events of its types, one check after the other (its state stays in
+   * the CPU's caches for the whole chunk instead of being evicted by sixteen other checks' between
+   * two events, which made the checks cost twice what they cost alone); then count what was taken.
    */
   async push(records: RawRecord[]): Promise<PushResult | void> {
+    const batch: BatchState = { rejected: undefined, consumed: new Map(), part: undefined, partNext: -1, newest: this.newest };
+    for (let from = 0; from < records.length; from += CHUNK) this.takeChunk(records, from, Math.min(records.length, from + CHUNK), batch);
+    // one past the newest offset of the batch's last partition (see admit)
+    if (batch.part !== undefined) this.nextOffset.set(batch.part, batch.partNext);
+    for (const [type, k] of batch.consumed) this.o.metrics.consumed.inc({ type }, k);
+    if (this.newest > -Infinity) this.o.metrics.newestEvent.set(this.newest / 1000);
+    await this.advanceTo(this.newest - this.o.allowedLatenessMs);
+    return batch.rejected ? { rejected: batch.rejected } : undefined;
+  }
+
+  private takeChunk(records: RawRecord[], from: number, to: number, batch: BatchState): void {
+    const events = this.chunk;
+    const positions = this.chunkPositions;
+    const n = this.admit(records, from, to, batch);
+    // each check takes its events of the chunk; an event of a type no check takes counts as taken
+    const taken = this.chunkTaken;
+    for (let i = 0; i < n; i++) taken[i] = this.routedTypes & TYPE_BIT[events[i].type] ? 0 : 1;
+    for (const route of this.routes) {
+      const types = route.types;
+      const add = route.add;
+      for (let i = 0; i < n; i++) {
+        const e = events[i];
+        if (types & TYPE_BIT[e.type] && add(e, positions[i])) taken[i] = 1;
+      }
+    }
     const m = this.o.metrics;
-    let rejected: PushResult['rejected'] | undefined;
-    const events = this.batch;
-    const positions = this.batchPositions;
-    events.length = 0;
+    for (let i = 0; i < n; i++) {
+      const e = events[i];
+      // an event only scheduled checks watch counts as taken; one every check closed before does not
+      if (!taken[i] && this.closedBefore.size && this.skippedByAll(e)) {
+        m.redelivered.inc({ type: e.type });
+        continue;
+      }
+      if (e.ts > this.newest) this.newest = e.ts;
+      batch.consumed.set(e.type, (batch.consumed.get(e.type) ?? 0) + 1);
+      this.o.onEvent?.(e);
+    }
+    events.length = 0; // let the events go
     positions.length = 0;
-    // one past the newest offset per partition, kept in locals while the partition stays the same (a
-    // Kafka batch is one partition) and written to nextOffset when it changes and after the loop
-    let part: string | undefined;
-    let partNext = -1;
+  }
+
+  /**
+   * admit decodes records [from, to) into this.chunk (and their positions), rejecting malformed ones,
+   * those too far ahead, late ones and re-deliveries of windows every check closed before; returns how
+   * many it admitted. It keeps one past the newest offset per partition in `batch` while the partition
+   * stays the same (a Kafka batch is one partition) and writes it to nextOffset when it changes.
+   */
+  private admit(records: RawRecord[], from: number, to: number, batch: BatchState): number {
+    const m = this.o.metrics;
+    const events = this.chunk;
+    const positions = this.chunkPositions;
     const decodeOptions = { maxBytes: this.o.maxEventBytes };
-    // the live clock's limit, read once per batch (a batch takes milliseconds)
+    // the live clock's limit, read once per chunk (a chunk takes a millisecond)
     const clockHorizon = this.o.clock ? this.o.clock() + this.o.futureToleranceMs : Infinity;
-    // the newest event time admitted so far, this batch included (the future-timestamp horizon)
-    let newest = this.newest;
-    for (let i = 0; i < records.length; i++) {
+    for (let i = from; i < to; i++) {
       const r = records[i];
       const pos = r.position;
       if (pos) {
-        if (pos.partition !== part) {
-          if (part !== undefined) this.nextOffset.set(part, partNext);
-          part = pos.partition;
-          partNext = this.nextOffset.get(part) ?? -1;
+        if (pos.partition !== batch.part) {
+          if (batch.part !== undefined) this.nextOffset.set(batch.part, batch.partNext);
+          batch.part = pos.partition;
+          batch.partNext = this.nextOffset.get(batch.part) ?? -1;
         }
-        if (pos.offset >= partNext) partNext = pos.offset + 1;
+        if (pos.offset >= batch.partNext) batch.partNext = pos.offset + 1;
       }
       // a record that knows its size in bytes is checked before its payload is decoded to a string
       const d = r.bytes !== undefined && r.bytes > this.o.maxEventBytes ? tooLarge(r.bytes, this.o.maxEventBytes) : decodeEvent(r.payload, decodeOptions, r.bytes);
       if (!d.ok) {
         this.reject(d.reason, d.detail, r.origin);
-        (rejected ??= []).push({ index: i, reason: d.reason });
+        (batch.rejected ??= []).push({ index: i, reason: d.reason });
         continue;
       }
       const e = d.event;
-      const horizon = Math.min(newest === -Infinity ? Infinity : newest + this.o.futureToleranceMs, clockHorizon);
+      // the newest event time admitted so far, this batch included
+      const horizon = Math.min(batch.newest === -Infinity ? Infinity : batch.newest + this.o.futureToleranceMs, clockHorizon);
       if (e.ts > horizon) {
         this.reject('future_timestamp', `${e.type} ts ${new Date(e.ts).toISOString()} is too far ahead`, r.origin);
-        (rejected ??= []).push({ index: i, reason: 'future_timestamp' });
+        (batch.rejected ??= []).push({ index: i, reason: 'future_timestamp' });
         continue;
       }
       if (e.ts < this.watermark) {
@@ -187,45 +245,11 @@ export class WindowEngine implements EventSink {
         m.redelivered.inc({ type: e.type });
         continue;
       }
-      if (e.ts > newest) newest = e.ts;
+      if (e.ts > batch.newest) batch.newest = e.ts;
       events.push(e);
       positions.push(pos);
     }
-    if (part !== undefined) this.nextOffset.set(part, partNext);
-
-    // each check takes its events of the batch; an event of a type no check takes counts as taken
-    const n = events.length;
-    if (this.batchTaken.length < n) this.batchTaken = new Uint8Array(2 * n);
-    const taken = this.batchTaken;
-    for (let i = 0; i < n; i++) taken[i] = this.routedTypes & TYPE_BIT[events[i].type] ? 0 : 1;
-    for (const route of this.routes) {
-      const types = route.types;
-      const add = route.add;
-      for (let i = 0; i < n; i++) {
-        const e = events[i];
-        if (types & TYPE_BIT[e.type] && add(e, positions[i])) taken[i] = 1;
-      }
-    }
-
-    // consumed counts per type, added to the counter once per batch (a labelled inc per event costs)
-    const consumed = new Map<string, number>();
-    for (let i = 0; i < n; i++) {
-      const e = events[i];
-      // an event only scheduled checks watch counts as taken; one every check closed before does not
-      if (!taken[i] && this.closedBefore.size && this.skippedByAll(e)) {
-        m.redelivered.inc({ type: e.type });
-        continue;
-      }
-      if (e.ts > this.newest) this.newest = e.ts;
-      consumed.set(e.type, (consumed.get(e.type) ?? 0) + 1);
-      this.o.onEvent?.(e);
-    }
-    events.length = 0; // let the events go
-    positions.length = 0;
-    for (const [type, k] of consumed) m.consumed.inc({ type }, k);
-    if (this.newest > -Infinity) m.newestEvent.set(this.newest / 1000);
-    await this.advanceTo(this.newest - this.o.allowedLatenessMs);
-    return rejected ? { rejected } : undefined;
+    return events.length;
   }
 
   /** resumeOffset: see EventSink.resumeOffset — the partition's low-water mark. */

@@ -57,4 +57,26 @@ describe('RecentTable: recent keys with numbers, in typed arrays', () => {
     }
     expect(late.evictedEarly).toBe(0); // ts 0 and 1 were 100 ms behind: past the look-back anyway
   });
+
+  test('findOrAdd finds a key in either generation, or adds it to the young one', () => {
+    const t = new RecentTable(3, { num: true });
+    const first = t.key().add('a').findOrAdd();
+    expect(t.added).toBe(true);
+    t.setNum(first, 7);
+    expect(t.key().add('a').findOrAdd()).toBe(first); // found, not added again
+    expect(t.added).toBe(false);
+    expect(t.size).toBe(1);
+    for (const k of ['b', 'c', 'd', 'e']) t.key().add(k).findOrAdd(); // 'a' goes to the old generation with b, c
+    const again = t.key().add('a').findOrAdd();
+    expect(t.added).toBe(false);
+    expect(t.num(again)).toBe(7);
+    for (const k of ['f', 'g', 'h']) t.key().add(k).findOrAdd(); // the generation holding 'a' is dropped
+    t.key().add('a').findOrAdd();
+    expect(t.added).toBe(true);
+    // every key added is found by find(), however the generations turned
+    const keys = Array.from({ length: 50 }, (_, i) => `k${i}`);
+    const u = new RecentTable(10);
+    for (const k of keys) u.key().add(k).findOrAdd();
+    expect(keys.slice(-10).every((k) => u.key().add(k).find() >= 0)).toBe(true);
+  });
 });

@@ -1,0 +1,79 @@
+import { builtinCheckKinds } from '../../src/check-kinds';
+import type { Observation, StreamingCheck } from '../../src/check-kinds/kind';
+import { ShownImpressions } from '../../src/check-kinds/shown-impressions';
+import type { RecEvent } from '../../src/events/contract';
+import { seededRandom } from '../detectors/seeded-random';
+
+const T0 = Date.UTC(2024, 0, 1);
+const W = 10 * 60_000;
+
+function create(kind: string, extra: Record<string, unknown>, shownImpressions?: ShownImpressions): StreamingCheck {
+  const k = builtinCheckKinds().get(kind);
+  const def = k.schema.parse({ name: kind, kind, window: '10m', ...extra });
+  return k.create(def, { shownImpressions } as never) as StreamingCheck;
+}
+
+/** windows of requests showing 4 items on two surfaces and versions; users engage (once or twice) with a random one */
+function stream(windows: number): RecEvent[][] {
+  const rand = seededRandom(11);
+  return Array.from({ length: windows }, (_, w) => {
+    const ws = T0 + w * W;
+    const events: RecEvent[] = [];
+    for (let r = 0; r < 200; r++) {
+      const request_id = `${w}-${r}`;
+      const version = r % 3 ? 'v1' : 'v2';
+      for (let i = 0; i < 4; i++)
+        events.push({ type: 'impression', ts: ws + r, request_id, user_id: 'u', item_id: `i${i}`, position: i, score: rand(), model_version: version, surface: r % 2 ? 'home' : undefined });
+      const item = `i${Math.floor(rand() * 4)}`;
+      events.push({ type: 'engagement', ts: ws + r + 1, user_id: 'u', item_id: item, action: 'play', request_id });
+      if (rand() < 0.3) events.push({ type: 'engagement', ts: ws + r + 2, user_id: 'u', item_id: item, action: 'like', request_id });
+      // an engagement with no impression behind it is not joined
+      events.push({ type: 'engagement', ts: ws + r + 3, user_id: 'u', item_id: 'i9', action: 'play', request_id });
+    }
+    return events;
+  });
+}
+
+/** run feeds every window to the checks as the engine does: each check takes a run of events in turn */
+function run(checks: StreamingCheck[], windows: RecEvent[][]): Observation[][][] {
+  return windows.map((events, w) => {
+    const ws = T0 + w * W;
+    for (let from = 0; from < events.length; from += 100)
+      for (const c of checks) for (const e of events.slice(from, from + 100)) if (c.eventTypes.includes(e.type)) c.add(ws, e);
+    return checks.map((c) => c.close(ws, ws + W));
+  });
+}
+
+describe('ShownImpressions: one table of shown items for the checks that join engagements', () => {
+  test('engaged-rank and score-drift sharing the table report what each reports with a table of its own', () => {
+    const windows = stream(8);
+    const rank = { min_engagements: 1, by: ['surface', 'model_version'] };
+    const drift = { source: 'engaged', reference_windows: 4, min_samples: 20 };
+    const shared = new ShownImpressions();
+    const together = run([create('engaged-rank', rank, shared), create('score-drift', drift, shared)], windows);
+    const alone = [run([create('engaged-rank', rank)], windows), run([create('score-drift', drift)], windows)];
+    for (let w = 0; w < windows.length; w++) {
+      expect(together[w][0]).toEqual(alone[0][w][0]);
+      expect(together[w][1]).toEqual(alone[1][w][0]);
+    }
+    // the join found something: series per surface × version, one engaged score per shown item
+    const labels = together[7][0].map((o) => o.labels);
+    expect(labels).toHaveLength(4);
+    expect(labels).toEqual(expect.arrayContaining([
+      { measure: 'mean_position', model_version: 'v1', surface: 'home' },
+      { measure: 'mean_position', model_version: 'v1', surface: 'none' },
+      { measure: 'mean_position', model_version: 'v2', surface: 'home' },
+      { measure: 'mean_position', model_version: 'v2', surface: 'none' },
+    ]));
+    const engagedScores = together[7][1].reduce((n, o) => n + Number(o.details?.n_current ?? 0), 0);
+    expect(engagedScores).toBe(200);
+  });
+
+  test('a capacity is asked for before the first impression, not after', () => {
+    const shared = new ShownImpressions().want(10);
+    shared.remember({ type: 'impression', ts: T0, request_id: 'r', user_id: 'u', item_id: 'i', position: 2, score: 0.5, model_version: 'v1' });
+    expect(() => shared.want(20)).toThrow(/after the first impression/);
+    const slot = shared.find({ type: 'engagement', ts: T0, user_id: 'u', item_id: 'i', action: 'play', request_id: 'r' });
+    expect([shared.position(slot), shared.score(slot), shared.labels(slot)]).toEqual([2, 0.5, { surface: 'none', model_version: 'v1' }]);
+  });
+});
