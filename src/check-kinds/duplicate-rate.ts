@@ -61,6 +61,10 @@ interface TypeCounts {
   /** segment (first value → second value) → [events, duplicates] */
   segments: Map<string, Map<string, [number, number]>>;
   segmentCount: number;
+  /** the segment of the type's last event, and its counts */
+  lastFirst?: string;
+  lastSecond?: string;
+  last?: [number, number];
 }
 
 /**
@@ -90,8 +94,14 @@ export const duplicateRateKind: CheckKind<DuplicateRateDefinition> = {
         if (dup) c.duplicates++;
         const first = segmentFirst(e);
         const second = segmentSecond(e);
-        let inner = c.segments.get(first);
-        const s = inner?.get(second);
+        // consecutive events of a type mostly come from one segment: the last one's counts first
+        let s = c.last !== undefined && c.lastFirst === first && c.lastSecond === second ? c.last : undefined;
+        let inner: Map<string, [number, number]> | undefined;
+        if (!s) {
+          inner = c.segments.get(first);
+          s = inner?.get(second);
+          if (s) (c.last = s), (c.lastFirst = first), (c.lastSecond = second);
+        }
         if (s) {
           s[0]++;
           if (dup) s[1]++;

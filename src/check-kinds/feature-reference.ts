@@ -48,10 +48,13 @@ export class FeatureReference {
   /** learn folds a value in while the reference period lasts. */
   learn(v: FeatureValue): void {
     if (this.learned || v === null) return;
-    const t = typeof v as JsonType;
-    this.types[t]++;
-    if (t === 'number') this.numbers.offer(v as number);
-    else if (this.categories) {
+    if (typeof v === 'number') {
+      this.types.number++;
+      this.numbers.offer(v);
+      return;
+    }
+    this.types[typeof v as 'string' | 'boolean']++;
+    if (this.categories) {
       this.categories.add(String(v));
       if (this.categories.size > this.o.maxCategories) this.categories = undefined;
     }

@@ -16,6 +16,9 @@ export class LabelSets<S> {
   /** per id: when it was last asked for (a counter of idOf calls) */
   private readonly lastUsed: number[] = [];
   private tick = 0;
+  /** the values of the last idOf, and their id (-1: none to compare with) */
+  private readonly lastValues: string[] = [];
+  private lastId = -1;
 
   /**
    * @param names the label names, in order
@@ -37,13 +40,28 @@ export class LabelSets<S> {
     const n = this.names.length;
     if (n === 0) return this.sets.length ? 0 : this.create([]);
     this.tick++;
+    // consecutive subjects mostly carry the same labels: compare with the last one's before the maps
+    const last = this.lastValues;
+    if (this.lastId >= 0) {
+      let same = true;
+      for (let i = 0; i < n && same; i++) same = (this.valueOf(subject, i) ?? 'none') === last[i];
+      if (same) {
+        this.lastUsed[this.lastId] = this.tick;
+        return this.lastId;
+      }
+    }
     let node = this.root;
     for (let i = 0; i < n; i++) {
       const v = this.valueOf(subject, i) ?? 'none';
+      last[i] = v;
       const next = node.get(v);
-      if (next === undefined) return this.extend(node, i, subject);
+      if (next === undefined) {
+        this.lastId = -1; // extend may give a known set's id to another: no shortcut to it
+        return this.extend(node, i, subject);
+      }
       if (i === n - 1) {
         this.lastUsed[next as number] = this.tick;
+        this.lastId = next as number;
         return next as number;
       }
       node = next as Node;

@@ -1,4 +1,4 @@
-import type { EventType, RecEvent } from '../events/contract';
+import { EVENT_TYPES, type EventType, type RecEvent } from '../events/contract';
 import { decodeEvent, tooLarge } from '../events/decode';
 import type { Observation, ScheduledCheck, StreamingCheck } from '../check-kinds/kind';
 import type { EventSink, PushResult, RawRecord, RecordPosition } from '../sources/source';
@@ -57,7 +57,7 @@ const TYPE_BIT: Record<EventType, number> = { impression: 1, engagement: 2, serv
 interface BatchState {
   rejected: PushResult['rejected'] | undefined;
   /** events taken per type, added to the counter once per batch (a labelled inc per event costs) */
-  consumed: Map<string, number>;
+  consumed: Record<EventType, number>;
   /** the partition of the last record with a position, and one past its newest offset */
   part: string | undefined;
   partNext: number;
@@ -157,11 +157,11 @@ export class WindowEngine implements EventSink {
    * two events, which made the checks cost twice what they cost alone); then count what was taken.
    */
   async push(records: RawRecord[]): Promise<PushResult | void> {
-    const batch: BatchState = { rejected: undefined, consumed: new Map(), part: undefined, partNext: -1, newest: this.newest };
+    const batch: BatchState = { rejected: undefined, consumed: { impression: 0, engagement: 0, serving: 0, item: 0 }, part: undefined, partNext: -1, newest: this.newest };
     for (let from = 0; from < records.length; from += CHUNK) this.takeChunk(records, from, Math.min(records.length, from + CHUNK), batch);
     // one past the newest offset of the batch's last partition (see admit)
     if (batch.part !== undefined) this.nextOffset.set(batch.part, batch.partNext);
-    for (const [type, k] of batch.consumed) this.o.metrics.consumed.inc({ type }, k);
+    for (const type of EVENT_TYPES) if (batch.consumed[type]) this.o.metrics.consumed.inc({ type }, batch.consumed[type]);
     if (this.newest > -Infinity) this.o.metrics.newestEvent.set(this.newest / 1000);
     await this.advanceTo(this.newest - this.o.allowedLatenessMs);
     return batch.rejected ? { rejected: batch.rejected } : undefined;
@@ -191,7 +191,7 @@ export class WindowEngine implements EventSink {
         continue;
       }
       if (e.ts > this.newest) this.newest = e.ts;
-      batch.consumed.set(e.type, (batch.consumed.get(e.type) ?? 0) + 1);
+      batch.consumed[e.type]++;
       this.o.onEvent?.(e);
     }
     events.length = 0; // let the events go

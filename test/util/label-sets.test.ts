@@ -39,6 +39,20 @@ describe('LabelSets: an id per distinct label set', () => {
     expect([...s.entries()].map(([, l]) => `${l.surface}/${l.model_version}`)).toEqual(['a/v', 'b/v']);
   });
 
+  test('runs of the same labels keep the set recent, and a replaced set is not answered for its old labels', () => {
+    const s = make(2);
+    const a = s.idOf({ surface: 'a', model_version: 'v' });
+    const b = s.idOf({ surface: 'b', model_version: 'v' });
+    for (let i = 0; i < 3; i++) expect(s.idOf({ surface: 'b', model_version: 'v' })).toBe(b); // a run: b stays the more recent
+    const c = s.idOf({ surface: 'c', model_version: 'v' }); // replaces a, the least recent
+    expect(c).toBe(a);
+    expect(s.idOf({ surface: 'c', model_version: 'v' })).toBe(c);
+    const again = s.idOf({ surface: 'a', model_version: 'v' }); // a is new again: it replaces b
+    expect(again).toBe(b);
+    expect(s.labels(again)).toEqual({ surface: 'a', model_version: 'v' });
+    expect(s.labels(c)).toEqual({ surface: 'c', model_version: 'v' });
+  });
+
   test('no names: one set, the empty one', () => {
     const s = new LabelSets<Ev>([], 5, () => undefined);
     expect([s.idOf({}), s.idOf({ surface: 'x' })]).toEqual([0, 0]);
