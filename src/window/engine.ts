@@ -47,12 +47,27 @@ const CHUNK = 64;
 /** a bit per event type, for the type masks of the routes */
 const TYPE_BIT: Record<EventType, number> = { impression: 1, engagement: 2, serving: 4, item: 8 };
 
-/**
- * WindowEngine is the stage between sources and checks: it decodes records, routes events to the
- * tumbling event-time windows of each check, tracks the watermark (newest event time minus the
- * allowed lateness) and closes every window that ends before it, in order, even windows that saw no
- * event (a volume that fell to zero is the incident). Events behind the watermark are counted late.
- */
+/** a streaming check as the engine feeds it */
+interface Route {
+  name: string;
+  /** the event types it takes (TYPE_BIT mask) */
+  types: number;
+  runtime: StreamingCheck;
+  windowMs: number;
+  /** windows starting before this were closed by an earlier run */
+  floor: number;
+  /** the window of the check's previous event (NaN: ask nextClose) */
+  openWs: number;
+  /** open window start → partition → the smallest offset of an event in that window */
+  pending: Map<number, Map<string, number>>;
+  /** the last window and partition an offset was recorded for, and that offset */
+  lastWs: number;
+  lastPartition: string | undefined;
+  lastMin: number;
+}
+
+const typeMask = (types: readonly EventType[]) => types.reduce((mask, t) => mask | TYPE_BIT[t], 0);
+
 /** what push keeps across the chunks of one batch */
 interface BatchState {
   rejected: PushResult['rejected'] | undefined;
@@ -65,22 +80,29 @@ interface BatchState {
   newest: number;
 }
 
+/**
+ * WindowEngine is the stage between sources and checks: it decodes records, routes events to the
+ * tumbling event-time windows of each check, tracks the watermark (newest event time minus the
+ * allowed lateness) and closes every window that ends before it, in order, even windows that saw no
+ * event (a volume that fell to zero is the incident). Events behind the watermark are counted late.
+ */
 export class WindowEngine implements EventSink {
   private newest = -Infinity;
   private watermark = -Infinity;
   /** per check: start of its oldest window not yet closed */
   private readonly nextClose = new Map<string, number>();
-  /**
-   * every check that takes events (streaming checks, then scheduled checks that watch events): the
-   * event types it takes (TYPE_BIT mask) and its `add`, true when the event's effect is in its state
-   */
-  private readonly routes: Array<{ types: number; add(e: RecEvent, pos: RecordPosition | undefined): boolean }> = [];
+  /** the streaming checks, and the scheduled checks that watch events between their ticks */
+  private readonly routes: Route[] = [];
+  private readonly routeOf = new Map<string, Route>();
+  private readonly watchers: Array<{ types: number; runtime: ScheduledCheck }> = [];
   /** event types at least one check takes (TYPE_BIT mask) */
   private routedTypes = 0;
   // the chunk being taken, reused: its admitted events, their positions, whether some check took each
   private readonly chunk: RecEvent[] = [];
   private readonly chunkPositions: Array<RecordPosition | undefined> = [];
   private readonly chunkTaken = new Uint8Array(CHUNK);
+  private readonly chunkTypes = new Uint8Array(CHUNK);
+  private readonly chunkTimes = new Float64Array(CHUNK);
   private readonly logged = new Map<string, number>();
   /**
    * Offset tracking for replayable sources, per check → open window start → partition → the smallest
@@ -90,8 +112,6 @@ export class WindowEngine implements EventSink {
   private readonly pending = new Map<string, Map<number, Map<string, number>>>();
   /** per partition: one past the newest offset pushed */
   private readonly nextOffset = new Map<string, number>();
-  /** per check: drops the check's cached (window, partition, offset) of its last event */
-  private readonly forgetLastOffset = new Map<string, () => void>();
   /** per check: windows starting before this were closed by an earlier run (from `progress`) */
   private readonly closedBefore: Map<string, number>;
   /** events older than this are in windows every check closed in an earlier run */
@@ -104,50 +124,17 @@ export class WindowEngine implements EventSink {
       const floor = this.closedBefore.get(c.name) ?? -Infinity;
       // resume where the last run stopped closing, so windows with no event in between still close
       if (floor > -Infinity) this.nextClose.set(c.name, floor);
-      const windows = new Map<number, Map<string, number>>();
-      this.pending.set(c.name, windows);
-      const windowMs = c.runtime.windowMs;
-      // the last window and partition this check recorded an offset for, and that offset: a batch is
-      // one partition in offset order, so most events need no map lookup at all
-      let lastWs = NaN;
-      let lastPartition: string | undefined;
-      let lastMin = 0;
-      // the window of this check's previous event: the next to close is at or before it already
-      let openWs = NaN;
-      const add = (e: RecEvent, pos: RecordPosition | undefined): boolean => {
-        const ws = Math.floor(e.ts / windowMs) * windowMs;
-        if (ws < floor) return false; // closed before a restart: its effect is already final
-        if (ws !== openWs) {
-          const next = this.nextClose.get(c.name);
-          // Before the first close an earlier (within-lateness) event may open an earlier window.
-          if (next === undefined || ws < next) this.nextClose.set(c.name, ws);
-          openWs = ws;
-        }
-        c.runtime.add(ws, e);
-        if (pos) {
-          if (ws === lastWs && pos.partition === lastPartition && pos.offset >= lastMin) return true;
-          let parts = windows.get(ws);
-          if (!parts) windows.set(ws, (parts = new Map()));
-          let min = parts.get(pos.partition);
-          if (min === undefined || pos.offset < min) parts.set(pos.partition, (min = pos.offset));
-          lastWs = ws;
-          lastPartition = pos.partition;
-          lastMin = min;
-        }
-        return true;
-      };
-      // closing windows deletes their offsets and moves the next close: forget what is cached
-      this.forgetLastOffset.set(c.name, () => {
-        lastWs = NaN;
-        openWs = NaN;
-      });
-      this.route(c.runtime.eventTypes, add);
+      const pending = new Map<number, Map<string, number>>();
+      this.pending.set(c.name, pending);
+      const route: Route = { name: c.name, types: typeMask(c.runtime.eventTypes), runtime: c.runtime, windowMs: c.runtime.windowMs, floor, openWs: NaN, pending, lastWs: NaN, lastPartition: undefined, lastMin: 0 };
+      this.routes.push(route);
+      this.routeOf.set(c.name, route);
+      this.routedTypes |= route.types;
     }
-    for (const w of o.watchers)
-      this.route(w.runtime.eventTypes, (e) => {
-        w.runtime.see(e);
-        return false;
-      });
+    for (const w of o.watchers) {
+      this.watchers.push({ types: typeMask(w.runtime.eventTypes), runtime: w.runtime });
+      this.routedTypes |= typeMask(w.runtime.eventTypes);
+    }
   }
 
   /**
@@ -172,15 +159,36 @@ export class WindowEngine implements EventSink {
     const positions = this.chunkPositions;
     const n = this.admit(records, from, to, batch);
     // each check takes its events of the chunk; an event of a type no check takes counts as taken
+    // each event's type bit and time, read once here rather than once per check
     const taken = this.chunkTaken;
-    for (let i = 0; i < n; i++) taken[i] = this.routedTypes & TYPE_BIT[events[i].type] ? 0 : 1;
-    for (const route of this.routes) {
-      const types = route.types;
-      const add = route.add;
+    const types = this.chunkTypes;
+    const times = this.chunkTimes;
+    for (let i = 0; i < n; i++) {
+      const e = events[i];
+      types[i] = TYPE_BIT[e.type];
+      times[i] = e.ts;
+      taken[i] = this.routedTypes & types[i] ? 0 : 1;
+    }
+    // The hot loop: each check takes its events, in order. Inline, not a function per check: it runs
+    // once per event and check, and a call more per event and check was a tenth of the path.
+    for (const r of this.routes) {
+      const takes = r.types;
+      const w = r.windowMs;
+      const floor = r.floor;
+      const runtime = r.runtime;
       for (let i = 0; i < n; i++) {
-        const e = events[i];
-        if (types & TYPE_BIT[e.type] && add(e, positions[i])) taken[i] = 1;
+        if (!(takes & types[i])) continue;
+        const ws = Math.floor(times[i] / w) * w;
+        if (ws < floor) continue; // closed before a restart: its effect is already final
+        if (ws !== r.openWs) this.opened(r, ws);
+        runtime.add(ws, events[i]);
+        taken[i] = 1;
+        const pos = positions[i];
+        if (pos) this.track(r, ws, pos);
       }
+    }
+    for (const w of this.watchers) {
+      for (let i = 0; i < n; i++) if (w.types & types[i]) w.runtime.see(events[i]);
     }
     const m = this.o.metrics;
     for (let i = 0; i < n; i++) {
@@ -252,6 +260,29 @@ export class WindowEngine implements EventSink {
     return events.length;
   }
 
+  /** opened: a check's event falls in window ws, not the one of its previous event: the next to close is at or before it */
+  private opened(r: Route, ws: number): void {
+    const next = this.nextClose.get(r.name);
+    // Before the first close an earlier (within-lateness) event may open an earlier window.
+    if (next === undefined || ws < next) this.nextClose.set(r.name, ws);
+    r.openWs = ws;
+  }
+
+  /**
+   * track records the smallest offset per partition of a check's window. A batch is one partition in
+   * offset order, so most events only compare with the route's last (window, partition, offset).
+   */
+  private track(r: Route, ws: number, pos: RecordPosition): void {
+    if (ws === r.lastWs && pos.partition === r.lastPartition && pos.offset >= r.lastMin) return;
+    let parts = r.pending.get(ws);
+    if (!parts) r.pending.set(ws, (parts = new Map()));
+    let min = parts.get(pos.partition);
+    if (min === undefined || pos.offset < min) parts.set(pos.partition, (min = pos.offset));
+    r.lastWs = ws;
+    r.lastPartition = pos.partition;
+    r.lastMin = min;
+  }
+
   /** resumeOffset: see EventSink.resumeOffset — the partition's low-water mark. */
   resumeOffset(partition: string): number | undefined {
     let low = this.nextOffset.get(partition);
@@ -321,7 +352,10 @@ export class WindowEngine implements EventSink {
         closed = true;
       }
       for (const ws of windows.keys()) if (ws < start) windows.delete(ws); // skipped by a long gap
-      this.forgetLastOffset.get(c.name)!();
+      // closing windows deletes their offsets and moves the next close: forget what is cached
+      const route = this.routeOf.get(c.name)!;
+      route.lastWs = NaN;
+      route.openWs = NaN;
       this.nextClose.set(c.name, start);
     }
     if (closed && this.o.progress) {
@@ -339,10 +373,5 @@ export class WindowEngine implements EventSink {
     if (n <= LOG_SAMPLES_PER_REASON || n % 1000 === 0) this.o.logger.warn('malformed event skipped', { reason, detail, origin, count: n });
   }
 
-  private route(types: readonly EventType[], add: (e: RecEvent, pos: RecordPosition | undefined) => boolean): void {
-    let mask = 0;
-    for (const t of types) mask |= TYPE_BIT[t];
-    this.routes.push({ types: mask, add });
-    this.routedTypes |= mask;
-  }
+
 }
