@@ -49,7 +49,10 @@ export class RecentTable {
 
   /** per slot: [key, ts?, num?, num2?, tag?, mark?] */
   private readonly cells: Float64Array;
-  /** per slot: its key's fingerprint (KeyHash.fingerprint), 0 when the slot is empty */
+  /**
+   * per slot: its key's fingerprint (KeyHash.fingerprint), 0 when the slot is empty; slot i of
+   * generation g at 2i + g, so a look-up in both generations reads one cache line of them
+   */
   private readonly fingerprints: Uint8Array;
   private readonly stride: number;
   private readonly tsAt: number;
@@ -120,10 +123,11 @@ export class RecentTable {
     this.h.finish();
     const fps = this.fingerprints;
     const fp = this.h.fingerprint;
-    const base = this.young * this.slots;
+    const young = this.young;
+    const base = young * this.slots;
     let i = this.h.index & this.mask;
     for (;;) {
-      const f = fps[base + i];
+      const f = fps[2 * i + young];
       if (f === 0) break;
       if (f === fp && this.cells[(base + i) * this.stride] === this.h.stamp) {
         this.added = false;
@@ -131,7 +135,7 @@ export class RecentTable {
       }
       i = (i + 1) & this.mask;
     }
-    const old = this.probe(1 - this.young);
+    const old = this.probe(1 - young);
     if (old >= 0) {
       this.added = false;
       return old;
@@ -160,10 +164,10 @@ export class RecentTable {
   /** place puts the finished key in the first empty young-generation slot from index i on */
   private place(i: number): number {
     const fps = this.fingerprints;
-    const base = this.young * this.slots;
-    while (fps[base + i] !== 0) i = (i + 1) & this.mask;
-    fps[base + i] = this.h.fingerprint;
-    const slot = (base + i) * this.stride;
+    const young = this.young;
+    while (fps[2 * i + young] !== 0) i = (i + 1) & this.mask;
+    fps[2 * i + young] = this.h.fingerprint;
+    const slot = (young * this.slots + i) * this.stride;
     this.cells[slot] = this.h.stamp;
     this.count[this.young]++;
     return slot;
@@ -211,7 +215,7 @@ export class RecentTable {
     const fp = this.h.fingerprint;
     let i = this.h.index & this.mask;
     for (;;) {
-      const f = fps[base + i];
+      const f = fps[2 * i + gen];
       if (f === 0) return -1;
       if (f === fp && this.cells[(base + i) * this.stride] === this.h.stamp) return (base + i) * this.stride;
       i = (i + 1) & this.mask;
@@ -228,7 +232,7 @@ export class RecentTable {
       for (let s = from; s < to; s += this.stride) if (this.cells[s] !== 0 && this.newestTs - this.cells[s + this.tsAt] <= within) this.evictedEarly++;
     }
     this.cells.fill(0, from, to);
-    this.fingerprints.fill(0, old * this.slots, (old + 1) * this.slots);
+    for (let i = old; i < this.fingerprints.length; i += 2) this.fingerprints[i] = 0;
     this.count[old] = 0;
     this.young = old;
   }
