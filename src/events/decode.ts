@@ -35,6 +35,25 @@ class Invalid extends Error {
  * `bytes`: the size of a string payload in bytes, when known (else its length counts).
  */
 export function decodeEvent(payload: string | Buffer | object, opts: DecodeOptions = {}, bytes?: number): DecodeResult {
+  const r = decodeRecord(payload, opts, bytes);
+  return r instanceof Rejection ? r : { ok: true, event: r };
+}
+
+/** Rejection: why a record is not an event (the failure of DecodeResult). */
+export class Rejection {
+  readonly ok = false as const;
+  constructor(
+    readonly reason: MalformedReason,
+    readonly detail: string,
+    readonly type?: EventType,
+  ) {}
+}
+
+/**
+ * decodeRecord is decodeEvent for the hot path: the event itself, or a Rejection, with no result
+ * object around every event.
+ */
+export function decodeRecord(payload: string | Buffer | object, opts: DecodeOptions = {}, bytes?: number): RecEvent | Rejection {
   let raw: unknown = payload;
   if (typeof payload === 'string' || Buffer.isBuffer(payload)) {
     const size = bytes ?? (typeof payload === 'string' ? payload.length : payload.byteLength);
@@ -42,11 +61,11 @@ export function decodeEvent(payload: string | Buffer | object, opts: DecodeOptio
     try {
       raw = JSON.parse(typeof payload === 'string' ? payload : payload.toString('utf8'));
     } catch (err) {
-      return { ok: false, reason: 'invalid_json', detail: (err as Error).message };
+      return new Rejection('invalid_json', (err as Error).message);
     }
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    return { ok: false, reason: 'not_object', detail: 'an event must be a JSON object' };
+    return new Rejection('not_object', 'an event must be a JSON object');
   }
   const o = raw as Record<string, unknown>;
   const type = o.type;
@@ -54,62 +73,49 @@ export function decodeEvent(payload: string | Buffer | object, opts: DecodeOptio
     switch (type) {
       case 'impression':
         return {
-          ok: true,
-          event: {
-            type,
-            ts: ts(o, 'ts'),
-            request_id: str(o, 'request_id'),
-            user_id: str(o, 'user_id'),
-            item_id: str(o, 'item_id'),
-            position: position(o),
-            score: num(o, 'score'),
-            model_version: str(o, 'model_version'),
-            surface: optStr(o, 'surface'),
-          },
+          type,
+          ts: ts(o, 'ts'),
+          request_id: str(o, 'request_id'),
+          user_id: str(o, 'user_id'),
+          item_id: str(o, 'item_id'),
+          position: position(o),
+          score: num(o, 'score'),
+          model_version: str(o, 'model_version'),
+          surface: optStr(o, 'surface'),
         };
       case 'engagement':
         return {
-          ok: true,
-          event: {
-            type,
-            ts: ts(o, 'ts'),
-            user_id: str(o, 'user_id'),
-            item_id: str(o, 'item_id'),
-            action: str(o, 'action'),
-            request_id: optStr(o, 'request_id'),
-            value: o.value === undefined || o.value === null ? undefined : num(o, 'value'),
-          },
+          type,
+          ts: ts(o, 'ts'),
+          user_id: str(o, 'user_id'),
+          item_id: str(o, 'item_id'),
+          action: str(o, 'action'),
+          request_id: optStr(o, 'request_id'),
+          value: o.value === undefined || o.value === null ? undefined : num(o, 'value'),
         };
       case 'serving':
-        return { ok: true, event: serving(o) };
+        return serving(o);
       case 'item':
         return {
-          ok: true,
-          event: {
-            type,
-            ts: ts(o, 'ts'),
-            item_id: str(o, 'item_id'),
-            launch_ts: ts(o, 'launch_ts'),
-            cohort: optStr(o, 'cohort'),
-            attributes: o.attributes === undefined ? undefined : obj(o, 'attributes'),
-          },
+          type,
+          ts: ts(o, 'ts'),
+          item_id: str(o, 'item_id'),
+          launch_ts: ts(o, 'launch_ts'),
+          cohort: optStr(o, 'cohort'),
+          attributes: o.attributes === undefined ? undefined : obj(o, 'attributes'),
         };
       default:
-        return {
-          ok: false,
-          reason: 'unknown_type',
-          detail: type === undefined ? 'missing "type"' : `unknown type ${JSON.stringify(type)}`,
-        };
+        return new Rejection('unknown_type', type === undefined ? 'missing "type"' : `unknown type ${JSON.stringify(type)}`);
     }
   } catch (err) {
-    if (err instanceof Invalid) return { ok: false, reason: err.reason, detail: `${type}: ${err.message}`, type: type as EventType };
+    if (err instanceof Invalid) return new Rejection(err.reason, `${type}: ${err.message}`, type as EventType);
     throw err;
   }
 }
 
 /** tooLarge: the rejection of a record of `size` bytes over the limit (checked before decoding it) */
-export function tooLarge(size: number, maxBytes: number): DecodeResult {
-  return { ok: false, reason: 'oversized', detail: `${size} bytes > ${maxBytes}` };
+export function tooLarge(size: number, maxBytes: number): Rejection {
+  return new Rejection('oversized', `${size} bytes > ${maxBytes}`);
 }
 
 function serving(o: Record<string, unknown>): RecEvent {

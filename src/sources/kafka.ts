@@ -38,6 +38,12 @@ const schema = z.strictObject({
   ssl: z.boolean().default(false),
   /** bytes one fetch may return (across partitions): bounds what is buffered while the checks work */
   max_batch_bytes: z.number().int().positive().default(4 * 1024 * 1024),
+  /**
+   * bytes of fetched batches the engine has not taken yet; past it the consumer thread stops fetching
+   * (backpressure: bounded memory, a paused consumer instead of a growing queue). A few fetches, so
+   * the next fetch is on its way while the engine works through the last one.
+   */
+  max_in_flight_bytes: z.number().int().positive().default(16 * 1024 * 1024),
   /** bytes fetched per partition at once (a larger single message is still delivered) */
   max_message_bytes: z.number().int().positive().default(1024 * 1024),
   /** rejected messages go here with their original bytes and headers x-recsysops-reason, x-recsysops-origin */
@@ -60,7 +66,7 @@ const COMMIT_TIMEOUT_MS = 15_000;
  * one. The worker forwards each partition batch as one transferred buffer; this side pushes the
  * batches into the window engine one at a time, in order, and acknowledges each once the engine
  * has it in state. The worker stops fetching while the batches not yet acknowledged hold more than
- * max_batch_bytes (backpressure: bounded memory, a paused consumer instead of a growing queue).
+ * max_in_flight_bytes (backpressure: bounded memory, a paused consumer instead of a growing queue).
  * Offsets committed per partition are only the low-water mark the engine reports
  * (EventSink.resumeOffset): the oldest event still in an open window. Messages it already pushed in
  * this process are never pushed again, even when a rebalance or a broker restart makes kafkajs fetch
@@ -97,7 +103,7 @@ export class KafkaSource implements Source {
 
   async run(sink: EventSink, signal: AbortSignal): Promise<void> {
     const password = this.c.sasl ? readSecretEnv(this.deps.env, this.c.sasl.password_env, this.name, 'sasl.password_env') : undefined;
-    const init: KafkaWorkerInit = { name: this.name, config: this.c, password, maxInFlightBytes: this.c.max_batch_bytes };
+    const init: KafkaWorkerInit = { name: this.name, config: this.c, password, maxInFlightBytes: this.c.max_in_flight_bytes };
     const commitTimer = setInterval(() => void this.commit(sink), this.c.commit_interval);
     let restarts = 0;
     try {

@@ -1,5 +1,5 @@
 import { EVENT_TYPES, type EventType, type RecEvent } from '../events/contract';
-import { decodeEvent, tooLarge } from '../events/decode';
+import { decodeRecord, Rejection, tooLarge } from '../events/decode';
 import type { Observation, ScheduledCheck, StreamingCheck } from '../check-kinds/kind';
 import type { EventSink, PushResult, RawRecord, RecordPosition } from '../sources/source';
 import { WindowProgress } from './progress';
@@ -231,13 +231,12 @@ export class WindowEngine implements EventSink {
         if (pos.offset >= batch.partNext) batch.partNext = pos.offset + 1;
       }
       // a record that knows its size in bytes is checked before its payload is decoded to a string
-      const d = r.bytes !== undefined && r.bytes > this.o.maxEventBytes ? tooLarge(r.bytes, this.o.maxEventBytes) : decodeEvent(r.payload, decodeOptions, r.bytes);
-      if (!d.ok) {
-        this.reject(d.reason, d.detail, r.origin);
-        (batch.rejected ??= []).push({ index: i, reason: d.reason });
+      const e = r.bytes !== undefined && r.bytes > this.o.maxEventBytes ? tooLarge(r.bytes, this.o.maxEventBytes) : decodeRecord(r.payload, decodeOptions, r.bytes);
+      if (e instanceof Rejection) {
+        this.reject(e.reason, e.detail, r.origin);
+        (batch.rejected ??= []).push({ index: i, reason: e.reason });
         continue;
       }
-      const e = d.event;
       // the newest event time admitted so far, this batch included
       const horizon = Math.min(batch.newest === -Infinity ? Infinity : batch.newest + this.o.futureToleranceMs, clockHorizon);
       if (e.ts > horizon) {
