@@ -12,9 +12,10 @@ import { KeyHash } from './key-hash';
  * is full it becomes the old one and the old one is cleared for reuse, so the table always remembers
  * at least the last `capacity` keys and at most 2·capacity, with O(1) work per key and no per-key
  * deletes. A slot's key, time and columns sit side by side: one cache line per lookup. Beside the
- * cells, a byte per slot holds a fingerprint of its key: a probe walks those bytes (an eighth of the
- * memory, mostly in cache) and reads a cell only when its fingerprint matches, so a key that is not
- * there (most look-ups of a look-back, the old generation) costs no trip to main memory.
+ * cells, a byte per slot holds a fingerprint of its key: a probe walks those bytes (a sixteenth of the
+ * memory or less) and reads a cell only when its fingerprint matches, so a key that is not there
+ * (most look-ups of a look-back, and of the old generation) reads a byte, not a cell; the two
+ * generations' bytes of a slot sit side by side, one cache line for both look-ups.
  *
  *   const t = new RecentTable(100_000, { ts: true, num: true });
  *   const slot = t.key().add(requestId).add(itemId).insert(); t.setTs(slot, e.ts); t.setNum(slot, e.position);
