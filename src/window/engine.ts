@@ -243,22 +243,23 @@ export class WindowEngine implements EventSink {
         (batch.rejected ??= []).push({ index: i, reason: e.reason });
         continue;
       }
+      const ts = e.ts;
       // the newest event time admitted so far, this batch included
       const horizon = Math.min(batch.newest === -Infinity ? Infinity : batch.newest + this.o.futureToleranceMs, clockHorizon);
-      if (e.ts > horizon) {
+      if (ts > horizon) {
         this.reject('future_timestamp', `${e.type} ts ${new Date(e.ts).toISOString()} is too far ahead`, r.origin);
         (batch.rejected ??= []).push({ index: i, reason: 'future_timestamp' });
         continue;
       }
-      if (e.ts < this.watermark) {
+      if (ts < this.watermark) {
         m.late.inc({ type: e.type });
         continue;
       }
-      if (e.ts < this.skipBefore) {
+      if (ts < this.skipBefore) {
         m.redelivered.inc({ type: e.type });
         continue;
       }
-      if (e.ts > batch.newest) batch.newest = e.ts;
+      if (ts > batch.newest) batch.newest = ts;
       events.push(e);
       positions.push(pos);
     }
