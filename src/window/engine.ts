@@ -164,8 +164,8 @@ export class WindowEngine implements EventSink {
     const events = this.chunk;
     const positions = this.chunkPositions;
     const n = this.admit(records, from, to, batch);
-    // each check takes its events of the chunk; an event of a type no check takes counts as taken
-    // each event's type bit and time, read once here rather than once per check
+    // each event's type bit and time, read once here rather than once per check; an event of a type
+    // no check takes counts as taken
     const taken = this.chunkTaken;
     const types = this.chunkTypes;
     const times = this.chunkTimes;
@@ -184,9 +184,14 @@ export class WindowEngine implements EventSink {
       const runtime = r.runtime;
       for (let i = 0; i < n; i++) {
         if (!(takes & types[i])) continue;
-        const ws = Math.floor(times[i] / w) * w;
-        if (ws < floor) continue; // closed before a restart: its effect is already final
-        if (ws !== r.openWs) this.opened(r, ws);
+        const t = times[i];
+        // most events fall in the window of the check's previous one: no division for them
+        if (!(t >= r.openWs && t < r.openWs + w)) {
+          const ws = Math.floor(t / w) * w;
+          if (ws < floor) continue; // closed before a restart: its effect is already final
+          this.opened(r, ws);
+        }
+        const ws = r.openWs;
         runtime.add(r.openWindow[0] as number, events[i]);
         taken[i] = 1;
         const pos = positions[i];
@@ -222,6 +227,8 @@ export class WindowEngine implements EventSink {
     const m = this.o.metrics;
     const events = this.chunk;
     const positions = this.chunkPositions;
+    events.length = 0; // empty already, unless a check threw in the middle of the last chunk
+    positions.length = 0;
     const decodeOptions = { maxBytes: this.o.maxEventBytes };
     // the live clock's limit, read once per chunk (a chunk takes a millisecond)
     const clockHorizon = this.o.clock ? this.o.clock() + this.o.futureToleranceMs : Infinity;
@@ -266,7 +273,7 @@ export class WindowEngine implements EventSink {
     return events.length;
   }
 
-  /** opened: a check's event falls in window ws, not the one of its previous event: the next to close is at or before it */
+  /** opened: a check's event falls in window ws (≥ the check's floor), not the one of its previous event: the next to close is at or before it */
   private opened(r: Route, ws: number): void {
     const next = this.nextClose.get(r.name);
     // Before the first close an earlier (within-lateness) event may open an earlier window.
@@ -379,6 +386,4 @@ export class WindowEngine implements EventSink {
     this.logged.set(reason, n);
     if (n <= LOG_SAMPLES_PER_REASON || n % 1000 === 0) this.o.logger.warn('malformed event skipped', { reason, detail, origin, count: n });
   }
-
-
 }
