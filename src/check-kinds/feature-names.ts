@@ -9,9 +9,9 @@ const MAX_REFUSED = 10_000;
 /**
  * FeatureNames gives each watched feature a small index on its first sight, so the feature checks
  * keep their per-feature state in arrays: a serving event carries tens of candidates with a few
- * features each, and a string key (`context.` + key) built and looked up in several maps per value
- * was most of those checks' cost. Context features are named `context.<key>`, candidate features by
- * their key. `admit(name, watched)` decides on a new name (a list of features, a cap).
+ * features each, and they built a string key (`context.` + key) and looked it up in several maps
+ * per value. Context features are named `context.<key>`, candidate features by their key.
+ * `admit(name, watched)` decides on a new name (a list of features, a cap).
  */
 export class FeatureNames {
   /** index → name, in order of first sight */
@@ -26,10 +26,6 @@ export class FeatureNames {
   private refused = 0;
 
   constructor(private readonly admit: (name: string, watched: number) => boolean) {}
-
-  get size(): number {
-    return this.names.length;
-  }
 
   /**
    * indexAt: indexOf for the key at position `j` of the features object being walked (for-in order):
