@@ -47,6 +47,8 @@ export class RecentTable {
   evictedEarly = 0;
   /** after findOrAdd: whether the key was new (given a new slot) */
   added = false;
+  /** after a probe that missed: the index of the empty slot it stopped at */
+  private probeEnd = 0;
 
   /** per slot: [key, ts?, num?, num2?, tag?, mark?] */
   private readonly cells: Float64Array;
@@ -122,31 +124,16 @@ export class RecentTable {
    */
   findOrAdd(): number {
     this.h.finish();
-    const fps = this.fingerprints;
-    const fp = this.h.fingerprint;
     const young = this.young;
-    const base = young * this.slots;
-    let i = this.h.index & this.mask;
-    for (;;) {
-      const f = fps[2 * i + young];
-      if (f === 0) break;
-      if (f === fp && this.cells[(base + i) * this.stride] === this.h.stamp) {
-        this.added = false;
-        return (base + i) * this.stride;
-      }
-      i = (i + 1) & this.mask;
-    }
-    const old = this.probe(1 - young);
-    if (old >= 0) {
+    const found = this.probe(young);
+    if (found >= 0) {
       this.added = false;
-      return old;
+      return found;
     }
-    this.added = true;
-    if (this.count[this.young] >= this.capacity) {
-      this.rotate();
-      return this.place(this.h.index & this.mask);
-    }
-    return this.place(i);
+    const empty = this.probeEnd; // the young generation's free slot for the key, should it be new
+    const old = this.probe(1 - young);
+    this.added = old < 0;
+    return old >= 0 ? old : this.addYoung(empty);
   }
 
   /**
@@ -157,8 +144,13 @@ export class RecentTable {
   insert(): number {
     this.h.finish();
     const found = this.probe(this.young);
-    if (found >= 0) return found;
-    if (this.count[this.young] >= this.capacity) this.rotate();
+    return found >= 0 ? found : this.addYoung(this.probeEnd);
+  }
+
+  /** addYoung puts the finished key in the young generation from its free slot `empty` (after a rotation: from the start of its run) */
+  private addYoung(empty: number): number {
+    if (this.count[this.young] < this.capacity) return this.place(empty);
+    this.rotate();
     return this.place(this.h.index & this.mask);
   }
 
@@ -210,6 +202,7 @@ export class RecentTable {
     if (ts > this.newestTs) this.newestTs = ts;
   }
 
+  /** probe: the slot of the finished key in generation gen, or -1 (then probeEnd is the empty index it stopped at) */
   private probe(gen: number): number {
     const fps = this.fingerprints;
     const base = gen * this.slots;
@@ -217,7 +210,10 @@ export class RecentTable {
     let i = this.h.index & this.mask;
     for (;;) {
       const f = fps[2 * i + gen];
-      if (f === 0) return -1;
+      if (f === 0) {
+        this.probeEnd = i;
+        return -1;
+      }
       if (f === fp && this.cells[(base + i) * this.stride] === this.h.stamp) return (base + i) * this.stride;
       i = (i + 1) & this.mask;
     }
