@@ -64,7 +64,11 @@ interface Route {
    * check (50 MB of garbage per 300k events); passed from here it is boxed once per window
    */
   openWindow: unknown[];
-  /** open window start → partition → the smallest offset of an event in that window */
+  /**
+   * offset tracking for replayable sources: open window start → partition → the smallest offset of
+   * an event in that window. A partition's low-water mark is the minimum over every check's open
+   * windows; everything before it has its effect in closed (evaluated, persisted) windows only.
+   */
   pending: Map<number, Map<string, number>>;
   /** the last window and partition an offset was recorded for, and that offset */
   lastWs: number;
@@ -99,7 +103,6 @@ export class WindowEngine implements EventSink {
   private readonly nextClose = new Map<string, number>();
   /** the streaming checks, and the scheduled checks that watch events between their ticks */
   private readonly routes: Route[] = [];
-  private readonly routeOf = new Map<string, Route>();
   private readonly watchers: Array<{ types: number; runtime: ScheduledCheck }> = [];
   /** event types at least one check takes (TYPE_BIT mask) */
   private routedTypes = 0;
@@ -110,12 +113,6 @@ export class WindowEngine implements EventSink {
   private readonly chunkTypes = new Uint8Array(CHUNK);
   private readonly chunkTimes = new Float64Array(CHUNK);
   private readonly logged = new Map<string, number>();
-  /**
-   * Offset tracking for replayable sources, per check → open window start → partition → the smallest
-   * offset of an event in that window. The low-water mark of a partition is the minimum over all open
-   * windows; everything before it has its effect in closed (evaluated, persisted) windows only.
-   */
-  private readonly pending = new Map<string, Map<number, Map<string, number>>>();
   /** per partition: one past the newest offset pushed */
   private readonly nextOffset = new Map<string, number>();
   /** per check: windows starting before this were closed by an earlier run (from `progress`) */
@@ -131,10 +128,8 @@ export class WindowEngine implements EventSink {
       // resume where the last run stopped closing, so windows with no event in between still close
       if (floor > -Infinity) this.nextClose.set(c.name, floor);
       const pending = new Map<number, Map<string, number>>();
-      this.pending.set(c.name, pending);
       const route: Route = { name: c.name, types: typeMask(c.runtime.eventTypes), runtime: c.runtime, windowMs: c.runtime.windowMs, floor, openWs: NaN, openWindow: [NaN, null], pending, lastWs: NaN, lastPartition: undefined, lastMin: 0 };
       this.routes.push(route);
-      this.routeOf.set(c.name, route);
       this.routedTypes |= route.types;
     }
     for (const w of o.watchers) {
@@ -301,8 +296,8 @@ export class WindowEngine implements EventSink {
   resumeOffset(partition: string): number | undefined {
     let low = this.nextOffset.get(partition);
     if (low === undefined) return undefined;
-    for (const windows of this.pending.values())
-      for (const parts of windows.values()) {
+    for (const r of this.routes)
+      for (const parts of r.pending.values()) {
         const min = parts.get(partition);
         if (min !== undefined && min < low) low = min;
       }
@@ -346,7 +341,10 @@ export class WindowEngine implements EventSink {
   /** closeUpTo closes each check's windows that end at or before limit(windowMs). */
   private async closeUpTo(limit: (windowMs: number) => number): Promise<void> {
     let closed = false;
-    for (const c of this.o.streaming) {
+    // routes[k] is the route of o.streaming[k]
+    for (let k = 0; k < this.routes.length; k++) {
+      const c = this.o.streaming[k];
+      const route = this.routes[k];
       const w = c.runtime.windowMs;
       const t = limit(w);
       let start = this.nextClose.get(c.name);
@@ -356,7 +354,7 @@ export class WindowEngine implements EventSink {
         this.o.logger.warn('event-time gap too long: skipping windows', { check: c.name, from: new Date(start).toISOString(), to: new Date(skipTo).toISOString() });
         start = skipTo;
       }
-      const windows = this.pending.get(c.name)!;
+      const windows = route.pending;
       while (start + w <= t) {
         const obs = c.runtime.close(start, start + w);
         this.o.metrics.windowsClosed.inc({ check: c.name });
@@ -367,7 +365,6 @@ export class WindowEngine implements EventSink {
       }
       for (const ws of windows.keys()) if (ws < start) windows.delete(ws); // skipped by a long gap
       // closing windows deletes their offsets and moves the next close: forget what is cached
-      const route = this.routeOf.get(c.name)!;
       route.lastWs = NaN;
       route.openWs = NaN;
       this.nextClose.set(c.name, start);
