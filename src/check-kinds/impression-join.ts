@@ -47,7 +47,7 @@ export class ImpressionJoin {
   remember(imp: ImpressionEvent, tag: number, num = 0): void {
     const t = this.seen.key();
     if (this.o.mode === 'user_item') t.add(imp.user_id).add(imp.item_id);
-    else if (this.o.perItem) t.add(imp.request_id).add(imp.item_id);
+    else if (this.o.perItem) t.add(imp.request_id).anchor().add(imp.item_id); // a slate's impressions side by side
     else t.add(imp.request_id);
     const slot = t.insert();
     if (this.o.mode === 'user_item') this.seen.setTs(slot, imp.ts);
@@ -66,7 +66,7 @@ export class ImpressionJoin {
     }
     if (!eng.request_id) return -1;
     t.add(eng.request_id);
-    if (this.o.perItem) t.add(eng.item_id);
+    if (this.o.perItem) t.anchor().add(eng.item_id);
     return t.find();
   }
 

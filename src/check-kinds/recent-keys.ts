@@ -51,18 +51,22 @@ export class RecentKeys {
 /**
  * addEventKey adds an event's identity to a key being built — the type and the ids that make one
  * logged fact (a request showing an item to a user, a user's action on it, one serving call, one
- * item record), and with matchTs its timestamp — without building a string.
+ * item record), and with matchTs its timestamp — without building a string. An event with a
+ * request_id is anchored on it: a request's serving call, impressions and engagements are looked up
+ * side by side in the table (one cache line and page for a slate instead of one each).
  */
 export function addEventKey(k: RecentTable, e: RecEvent, matchTs: boolean): RecentTable {
   switch (e.type) {
     case 'impression':
-      k.add('i').add(e.request_id).add(e.item_id).add(e.user_id);
+      k.add(e.request_id).anchor().add('i').add(e.item_id).add(e.user_id);
       break;
     case 'engagement':
-      k.add('e').add(e.request_id ?? '').add(e.item_id).add(e.user_id).add(e.action);
+      if (e.request_id) k.add(e.request_id).anchor();
+      else k.add('');
+      k.add('e').add(e.item_id).add(e.user_id).add(e.action);
       break;
     case 'serving':
-      k.add('s').add(e.request_id).add(e.user_id);
+      k.add(e.request_id).anchor().add('s').add(e.user_id);
       break;
     case 'item':
       k.add('t').add(e.item_id).add(e.launch_ts).add(e.cohort ?? '');

@@ -43,7 +43,7 @@ export class ShownImpressions {
 
   remember(e: ImpressionEvent): void {
     const t = (this.table ??= new RecentTable(Math.max(1, this.capacity), { num: true, num2: true, tag: true, mark: true }));
-    const slot = t.key().add(e.request_id).add(e.item_id).findOrAdd();
+    const slot = t.key().add(e.request_id).anchor().add(e.item_id).findOrAdd();
     if (!t.added) return; // remembered already (by another check, or shown twice in one request)
     t.setNum(slot, e.position);
     t.setNum2(slot, e.score);
@@ -53,7 +53,7 @@ export class ShownImpressions {
   /** find: the slot of the impression the engagement answers (same request_id and item_id), or -1 */
   find(e: EngagementEvent): number {
     if (!this.table || e.request_id === undefined) return -1;
-    return this.table.key().add(e.request_id).add(e.item_id).find();
+    return this.table.key().add(e.request_id).anchor().add(e.item_id).find();
   }
 
   position(slot: number): number {

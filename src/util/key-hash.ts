@@ -4,6 +4,21 @@ const BASIS_2 = 0x050c5d1f;
 const PRIME_2 = 0x5bd1e995; // MurmurHash2's multiplier: a second, independent mix
 const SEPARATOR = 0xffff; // not a character: "ab"+"c" and "a"+"bc" differ
 const TWO_21 = 2 ** 21;
+/**
+ * a table probes a key's slots a block of this many at a time (RecentTable), and an anchored key
+ * starts in the block its anchor picks
+ */
+export const KEY_BLOCK = 16;
+
+/** murmur3's 32-bit finalizer: every input bit moves every output bit */
+function mix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
 
 /**
  * KeyHash hashes a key of one or more parts (strings, or integers such as epoch milliseconds) into
@@ -21,10 +36,24 @@ export class KeyHash {
   fingerprint = 0;
   private a = BASIS_1;
   private b = BASIS_2;
+  /** the first hash when anchor() was called, or -1: no anchor */
+  private anchorHash = -1;
 
   start(): this {
     this.a = BASIS_1;
     this.b = BASIS_2;
+    this.anchorHash = -1;
+    return this;
+  }
+
+  /**
+   * anchor: the parts added so far (a request id) choose where in a table the key lives, the rest
+   * only which of a block of 16 neighbouring slots: keys of one request land side by side, so the
+   * impressions of a slate, its serving call and its engagements share a few cache lines and one
+   * page instead of touching one random cache line (and, in a big table, one page walk) each.
+   */
+  anchor(): this {
+    this.anchorHash = this.a >>> 0;
     return this;
   }
 
@@ -52,15 +81,10 @@ export class KeyHash {
     return this;
   }
 
-  /** finish mixes the first hash (murmur3's finalizer) into `index` and stamps the key */
+  /** finish mixes the first hash into `index` (within the anchor's block, when anchored) and stamps the key */
   finish(): this {
-    let h = this.a;
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    this.index = h >>> 0;
+    const h = mix32(this.a);
+    this.index = this.anchorHash < 0 ? h : ((mix32(this.anchorHash) & -KEY_BLOCK) | (h & (KEY_BLOCK - 1))) >>> 0;
     this.stamp = ((this.b | 1) >>> 0) * TWO_21 + (h >>> 11);
     this.fingerprint = ((this.b >>> 0) % 255) + 1;
     return this;

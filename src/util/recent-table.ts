@@ -1,4 +1,4 @@
-import { KeyHash } from './key-hash';
+import { KEY_BLOCK, KeyHash } from './key-hash';
 
 /**
  * RecentTable remembers the most recent keys of a stream (request ids, user+item pairs, event
@@ -39,7 +39,7 @@ export interface RecentTableColumns {
   earlyWithinMs?: number;
 }
 
-/** a generation's table is at most this full: linear probing stays short, memory stays small */
+/** a generation's table is at most this full: probes stay short, memory stays small */
 const MAX_LOAD = 0.8;
 
 export class RecentTable {
@@ -66,6 +66,8 @@ export class RecentTable {
   /** slots per generation (a power of two, at least capacity / MAX_LOAD) */
   private readonly slots: number;
   private readonly mask: number;
+  /** the offset bits of a slot within its probe block */
+  private readonly blockMask: number;
   /** which generation is young (0 or 1), and how many keys each holds */
   private young = 0;
   private readonly count = [0, 0];
@@ -82,6 +84,7 @@ export class RecentTable {
     while (slots * MAX_LOAD < capacity) slots *= 2;
     this.slots = slots;
     this.mask = slots - 1;
+    this.blockMask = Math.min(KEY_BLOCK, slots) - 1;
     if (columns.earlyWithinMs !== undefined && !columns.ts) throw new RangeError('RecentTable: earlyWithinMs needs the ts column');
     let at = 1;
     this.tsAt = columns.ts ? at++ : -1;
@@ -107,6 +110,12 @@ export class RecentTable {
 
   add(part: string | number): this {
     this.h.add(part);
+    return this;
+  }
+
+  /** anchor: the parts added so far place the key, near every key with the same first parts (KeyHash.anchor) */
+  anchor(): this {
+    this.h.anchor();
     return this;
   }
 
@@ -147,20 +156,18 @@ export class RecentTable {
     return found >= 0 ? found : this.addYoung(this.probeEnd);
   }
 
-  /** addYoung puts the finished key in the young generation from its free slot `empty` (after a rotation: from the start of its run) */
+  /** addYoung puts the finished key in the young generation at its free slot `empty` (after a rotation: wherever the key's probe starts) */
   private addYoung(empty: number): number {
     if (this.count[this.young] < this.capacity) return this.place(empty);
     this.rotate();
-    return this.place(this.h.index & this.mask);
+    this.probe(this.young); // the new young generation is empty: it stops at the first slot of the key
+    return this.place(this.probeEnd);
   }
 
-  /** place puts the finished key in the first empty young-generation slot from index i on */
+  /** place puts the finished key in the young generation's empty slot i (where its probe stopped) */
   private place(i: number): number {
-    const fps = this.fingerprints;
-    const young = this.young;
-    while (fps[2 * i + young] !== 0) i = (i + 1) & this.mask;
-    fps[2 * i + young] = this.h.fingerprint;
-    const slot = (young * this.slots + i) * this.stride;
+    this.fingerprints[2 * i + this.young] = this.h.fingerprint;
+    const slot = (this.young * this.slots + i) * this.stride;
     this.cells[slot] = this.h.stamp;
     this.count[this.young]++;
     return slot;
@@ -202,20 +209,29 @@ export class RecentTable {
     if (ts > this.newestTs) this.newestTs = ts;
   }
 
-  /** probe: the slot of the finished key in generation gen, or -1 (then probeEnd is the empty index it stopped at) */
+  /**
+   * probe: the slot of the finished key in generation gen, or -1 (then probeEnd is the empty index it
+   * stopped at). It walks the key's block of 16 slots from the key's index on, cyclically, then jumps
+   * to another block (chosen by the key's fingerprint: keys crowding one block spread out over
+   * several) and walks that, and so on: anchored keys fill their block without piling up into long
+   * runs over their neighbours', as they did with a plain linear probe (a miss walked 80 slots on
+   * average at the table's highest load, and up to 1,500).
+   */
   private probe(gen: number): number {
     const fps = this.fingerprints;
     const base = gen * this.slots;
     const fp = this.h.fingerprint;
+    const bm = this.blockMask;
+    const jump = (2 * fp + 1) * (bm + 1); // an odd number of blocks: the jumps reach every block
     let i = this.h.index & this.mask;
-    for (;;) {
+    for (let k = 1; ; k++) {
       const f = fps[2 * i + gen];
       if (f === 0) {
         this.probeEnd = i;
         return -1;
       }
       if (f === fp && this.cells[(base + i) * this.stride] === this.h.stamp) return (base + i) * this.stride;
-      i = (i + 1) & this.mask;
+      i = k & bm ? (i & ~bm) | ((i + 1) & bm) : (i + jump) & this.mask;
     }
   }
 

@@ -42,6 +42,29 @@ describe('RecentTable: recent keys with numbers, in typed arrays', () => {
     expect(false_).toBe(0);
   });
 
+  test('anchored keys of one request sit side by side, and are still told apart', () => {
+    const t = new RecentTable(20_000, { num: true });
+    // 2,000 requests of 10 impressions each: the table's whole capacity
+    for (let r = 0; r < 2000; r++)
+      for (let i = 0; i < 10; i++) t.setNum(t.key().add(`r${r}`).anchor().add(`i${i}`).insert(), r * 10 + i);
+    let found = 0;
+    let together = 0;
+    for (let r = 0; r < 2000; r++) {
+      const slots = Array.from({ length: 10 }, (_, i) => t.key().add(`r${r}`).anchor().add(`i${i}`).find());
+      found += slots.filter((s, i) => s >= 0 && t.num(s) === r * 10 + i).length;
+      // a slot holds 2 numbers (the key, num): slot / 2 is its index, index / 16 its block
+      const blocks = slots.map((s) => Math.floor(s / 2 / 16));
+      together += Math.max(...blocks.map((b) => blocks.filter((x) => x === b).length));
+    }
+    expect(found).toBe(20_000);
+    // most of a request's keys share one 16-slot block (the rest overflowed to other blocks)
+    expect(together / 2000).toBeGreaterThan(6); // unanchored keys: about 1
+    // the anchor is part of where a key lives: the same parts unanchored, or anchored elsewhere, are other keys
+    expect(t.key().add('r7').add('i3').find()).toBe(-1);
+    expect(t.key().add('r7').add('i3').anchor().find()).toBe(-1);
+    expect(t.key().add('r7').anchor().add('i10').find()).toBe(-1);
+  });
+
   test('earlyWithinMs counts keys dropped while still recent', () => {
     const t = new RecentTable(2, { ts: true, earlyWithinMs: 10 });
     // ts 0, 1 fill the young generation; 2, 3 the next one; the fifth key drops the first two
