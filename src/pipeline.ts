@@ -18,6 +18,7 @@ import { WindowProgress } from './window/progress';
 import { NotifyPipeline } from './notify/pipeline';
 import { createNotifyMetrics } from './notify/metrics';
 import { configuredModel } from './cold-start/model-access';
+import { ServingFeatures } from './check-kinds/serving-features';
 import { ShownImpressions } from './check-kinds/shown-impressions';
 
 export interface PipelineOptions {
@@ -61,8 +62,9 @@ export function assemblePipeline(o: PipelineOptions): Pipeline {
   const scheduled: Array<{ check: LoadedCheck; runtime: ScheduledCheck }> = [];
   const model = configuredModel(o.config, o.plugins.models);
   const shownImpressions = new ShownImpressions();
+  const servingFeatures = new ServingFeatures();
   for (const check of o.checks) {
-    const runtime = check.kind.create(check.def, { clock, logger: o.logger.child({ check: check.def.name }), env: o.env, registry: o.registry, model, shownImpressions });
+    const runtime = check.kind.create(check.def, { clock, logger: o.logger.child({ check: check.def.name }), env: o.env, registry: o.registry, model, shownImpressions, servingFeatures });
     if (runtime.mode === 'streaming') streaming.push({ check, runtime });
     else scheduled.push({ check, runtime });
   }

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { Features } from '../events/contract';
 import { CATEGORICAL_TESTS, DEFAULT_MIN_EFFECT, NUMERIC_TESTS } from '../detectors/distribution';
 import { Reservoir } from '../util/reservoir';
 import { DriftReference, driftFields, topEvidence, type DriftVerdict } from './drift-reference';
 import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type Observation } from './kind';
 import { WindowedState } from './windowed';
-import { CANDIDATE, CONTEXT, FeatureNames, type Place } from './feature-names';
+import { FeatureNames, type Place } from './feature-names';
+import { MISSING, NUMBER, ServingFeatures } from './serving-features';
 
 const schema = z.strictObject({
   ...commonCheckFields,
@@ -45,7 +45,7 @@ export const featureDriftKind: CheckKind<FeatureDriftDefinition> = {
   description: 'per-feature drift of the serving inputs against the trailing windows (PSI / JS, with KS / χ² significance)',
   mode: 'streaming',
   schema: schema as z.ZodType<FeatureDriftDefinition>,
-  create(def) {
+  create(def, deps) {
     const only = def.features.length ? new Set(def.features) : undefined;
     const excluded = new Set(def.exclude);
     // each watched feature's index (on its first non-null value), and its state by that index
@@ -53,20 +53,26 @@ export const featureDriftKind: CheckKind<FeatureDriftDefinition> = {
     const features: FeatureState[] = [];
     const windows = new WindowedState(() => [] as Array<Reservoir<number | string> | undefined>);
 
-    const offerAll = (agg: Array<Reservoir<number | string> | undefined>, values: Features, place: Place) => {
-      let j = 0;
-      for (const key in values) {
-        const v = values[key];
-        const at = j++;
-        if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) continue;
-        const i = names.indexAt(at, key, place);
-        if (i < 0) continue;
-        // a feature's kind is that of its first value
-        const state = i < features.length ? features[i] : (features[i] = { kind: typeof v === 'number' ? 'numeric' : 'categorical', reference: new DriftReference(def.reference_windows, def.relearn_after) });
-        const value = state.kind === 'numeric' ? (typeof v === 'number' ? v : undefined) : String(v);
-        if (value === undefined) continue; // a string in a numeric feature: not comparable
-        const r = agg[i] ?? (agg[i] = new Reservoir(def.reservoir_size));
-        r.offer(value);
+    // the event's values, walked once for all the feature checks
+    const walked = deps?.servingFeatures ?? new ServingFeatures();
+    const reader = walked.reader();
+
+    /** offerWalk offers the non-null values of an event's walked features objects (ServingFeatures) */
+    const offerWalk = (agg: Array<Reservoir<number | string> | undefined>, k: number) => {
+      for (let o = walked.firstObject(k); o < walked.endObject(k); o++) {
+        const place = walked.objPlace[o] as Place;
+        const from = walked.objFrom[o];
+        for (let v = from; v < walked.objTo[o]; v++) {
+          const kind = walked.kinds[v];
+          if (kind === MISSING || (kind === NUMBER && !Number.isFinite(walked.nums[v]))) continue;
+          const i = names.indexAt(v - from, walked.keys[v], place);
+          if (i < 0) continue;
+          // a feature's kind is that of its first value
+          const state = i < features.length ? features[i] : (features[i] = { kind: kind === NUMBER ? 'numeric' : 'categorical', reference: new DriftReference(def.reference_windows, def.relearn_after) });
+          const r = agg[i] ?? (agg[i] = new Reservoir(def.reservoir_size));
+          if (state.kind === 'categorical') r.offer(String(kind === NUMBER ? walked.nums[v] : walked.raws[v]));
+          else if (kind === NUMBER) r.offer(walked.nums[v]); // a string in a numeric feature: not comparable
+        }
       }
     };
 
@@ -76,9 +82,7 @@ export const featureDriftKind: CheckKind<FeatureDriftDefinition> = {
       windowMs: def.window,
       add(ws, e) {
         if (e.type !== 'serving') return;
-        const agg = windows.at(ws);
-        offerAll(agg, e.context, CONTEXT);
-        for (const c of e.candidates) offerAll(agg, c.features, CANDIDATE);
+        offerWalk(windows.at(ws), reader.walk(e));
       },
       close(ws) {
         const agg = windows.take(ws);

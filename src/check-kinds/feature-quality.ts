@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { durationSchema } from '../config/duration';
-import type { FeatureValue, Features } from '../events/contract';
 import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type EvidenceItem, type Observation } from './kind';
 import { FeatureReference, type JsonType } from './feature-reference';
 import { WindowedState } from './windowed';
-import { CANDIDATE, CONTEXT, FeatureNames, type Place } from './feature-names';
+import { FeatureNames, type Place } from './feature-names';
+import { MISSING, NUMBER, ServingFeatures } from './serving-features';
 
 export const MEASURES = ['null_rate', 'zero_rate', 'out_of_range_rate', 'type_change_rate', 'new_category_rate'] as const;
 export type Measure = (typeof MEASURES)[number];
@@ -101,7 +101,7 @@ export const featureQualityKind: CheckKind<FeatureQualityDefinition> = {
   description: 'per-feature null, zero, out-of-range, type-change and new-category rates of the serving inputs',
   mode: 'streaming',
   schema: schema as unknown as z.ZodType<FeatureQualityDefinition>,
-  create(def) {
+  create(def, deps) {
     const only = def.features.length ? new Set(def.features) : undefined;
     const refOptions = {
       windows: Math.ceil(def.reference.period / def.window),
@@ -121,20 +121,21 @@ export const featureQualityKind: CheckKind<FeatureQualityDefinition> = {
     // which walk last saw each feature, to count the known features an event lacks as missing
     const seenInWalk: number[] = [];
     let walk = 0;
+    // the event's values, walked once for all the feature checks
+    const features = deps?.servingFeatures ?? new ServingFeatures();
+    const reader = features.reader();
 
-    const count = (agg: WindowCounts, i: number, v: FeatureValue | undefined) => {
+    const counts = (agg: WindowCounts, i: number): FeatureCounts => {
       let c = agg.byIndex[i];
       if (!c) {
         agg.byIndex[i] = c = emptyCounts();
         agg.order.push(i);
       }
-      c.total++;
-      if (v === null || v === undefined) {
-        c.nulls++;
-        return;
-      }
-      if (v === 0) c.zeros++;
-      if (!needsReference) return;
+      return c;
+    };
+
+    /** judge: a non-null value against the feature's reference (the measures beyond null and zero rates) */
+    const judge = (c: FeatureCounts, i: number, v: number | string | boolean) => {
       const ref = refs[i];
       ref.learn(v);
       const type = typeof v as JsonType;
@@ -162,24 +163,44 @@ export const featureQualityKind: CheckKind<FeatureQualityDefinition> = {
       }
     };
 
-    const countAll = (agg: WindowCounts, features: Features, place: Place) => {
-      const w = ++walk;
-      let present = 0;
-      let j = 0;
-      for (const key in features) {
-        const i = names.indexAt(j++, key, place);
-        if (i < 0) continue;
-        if (i === refs.length) {
-          refs.push(new FeatureReference(refOptions));
-          givenByIndex.push(givenRange.get(names.names[i]));
+    /** countWalk counts the values of an event's walked features objects (ServingFeatures) */
+    const countWalk = (agg: WindowCounts, k: number) => {
+      for (let o = features.firstObject(k); o < features.endObject(k); o++) {
+        const place = features.objPlace[o] as Place;
+        const from = features.objFrom[o];
+        const w = ++walk;
+        let present = 0;
+        for (let v = from; v < features.objTo[o]; v++) {
+          const i = names.indexAt(v - from, features.keys[v], place);
+          if (i < 0) continue;
+          if (i === refs.length) {
+            refs.push(new FeatureReference(refOptions));
+            givenByIndex.push(givenRange.get(names.names[i]));
+          }
+          seenInWalk[i] = w;
+          present++;
+          const c = counts(agg, i);
+          c.total++;
+          const kind = features.kinds[v];
+          if (kind === MISSING) {
+            c.nulls++;
+          } else if (kind === NUMBER) {
+            // the number stays a double here: passed on only when the reference needs it
+            if (features.nums[v] === 0) c.zeros++;
+            if (needsReference) judge(c, i, features.nums[v]);
+          } else if (needsReference) {
+            judge(c, i, features.raws[v]!);
+          }
         }
-        seenInWalk[i] = w;
-        present++;
-        count(agg, i, features[key]);
+        const known = names.ofPlace[place];
+        if (present === known.length) continue;
+        // the known features this object lacks count as missing
+        for (const i of known) {
+          if (seenInWalk[i] === w) continue;
+          counts(agg, i).total++;
+          counts(agg, i).nulls++;
+        }
       }
-      const known = names.ofPlace[place];
-      if (present === known.length) return;
-      for (const i of known) if (seenInWalk[i] !== w) count(agg, i, undefined);
     };
 
     /** evidenceFor: the features with the highest rate of the measure this window, highest first. */
@@ -216,9 +237,7 @@ export const featureQualityKind: CheckKind<FeatureQualityDefinition> = {
       windowMs: def.window,
       add(ws, e) {
         if (e.type !== 'serving') return;
-        const agg = windows.at(ws);
-        countAll(agg, e.context, CONTEXT);
-        for (const c of e.candidates) countAll(agg, c.features, CANDIDATE);
+        countWalk(windows.at(ws), reader.walk(e));
       },
       close(ws) {
         const agg = windows.take(ws);

@@ -1,4 +1,5 @@
 import type { ShownImpressions } from './shown-impressions';
+import type { ServingFeatures } from './serving-features';
 import { z } from 'zod';
 import type { EventType, RecEvent } from '../events/contract';
 import type { Clock } from '../clock';
@@ -82,6 +83,8 @@ export interface CheckDeps {
   model?: () => ModelAdapter | undefined;
   /** the pipeline's table of recent impressions that checks joining engagements share (a check's own when absent) */
   shownImpressions?: ShownImpressions;
+  /** the pipeline's one walk of each serving event's feature values, which the feature checks share (a check's own when absent) */
+  servingFeatures?: ServingFeatures;
 }
 
 /** Fields every check definition has, whatever its kind. */

@@ -86,7 +86,7 @@ export class KeyHash {
     const h = mix32(this.a);
     this.index = this.anchorHash < 0 ? h : ((mix32(this.anchorHash) & -KEY_BLOCK) | (h & (KEY_BLOCK - 1))) >>> 0;
     this.stamp = ((this.b | 1) >>> 0) * TWO_21 + (h >>> 11);
-    this.fingerprint = ((this.b >>> 0) % 255) + 1;
+    this.fingerprint = this.b >>> 24 || 1; // its top byte; 0 marks an empty slot
     return this;
   }
 }

@@ -106,9 +106,11 @@ export class WindowEngine implements EventSink {
   private readonly watchers: Array<{ types: number; runtime: ScheduledCheck }> = [];
   /** event types at least one check takes (TYPE_BIT mask) */
   private routedTypes = 0;
-  // the chunk being taken, reused: its admitted events, their positions, whether some check took each
-  private readonly chunk: RecEvent[] = [];
-  private readonly chunkPositions: Array<RecordPosition | undefined> = [];
+  // the chunk being taken, reused: its admitted events and their positions (arrays of CHUNK, emptied
+  // by overwriting: `length = 0` dropped their storage, and every chunk grew it again), and whether
+  // some check took each
+  private readonly chunk: Array<RecEvent | undefined> = new Array<RecEvent | undefined>(CHUNK).fill(undefined);
+  private readonly chunkPositions: Array<RecordPosition | undefined> = new Array<RecordPosition | undefined>(CHUNK).fill(undefined);
   private readonly chunkTaken = new Uint8Array(CHUNK);
   private readonly chunkTypes = new Uint8Array(CHUNK);
   private readonly chunkTimes = new Float64Array(CHUNK);
@@ -156,7 +158,7 @@ export class WindowEngine implements EventSink {
   }
 
   private takeChunk(records: RawRecord[], from: number, to: number, batch: BatchState): void {
-    const events = this.chunk;
+    const events = this.chunk as RecEvent[]; // [0, n) set by admit
     const positions = this.chunkPositions;
     const n = this.admit(records, from, to, batch);
     // each event's type bit and time, read once here rather than once per check; an event of a type
@@ -208,8 +210,8 @@ export class WindowEngine implements EventSink {
       batch.consumed[e.type]++;
       this.o.onEvent?.(e);
     }
-    events.length = 0; // let the events go
-    positions.length = 0;
+    this.chunk.fill(undefined, 0, n); // let the events go
+    positions.fill(undefined, 0, n);
   }
 
   /**
@@ -222,8 +224,7 @@ export class WindowEngine implements EventSink {
     const m = this.o.metrics;
     const events = this.chunk;
     const positions = this.chunkPositions;
-    events.length = 0; // empty already, unless a check threw in the middle of the last chunk
-    positions.length = 0;
+    let n = 0;
     const decodeOptions = { maxBytes: this.o.maxEventBytes };
     // the live clock's limit, read once per chunk (a chunk takes a millisecond)
     const clockHorizon = this.o.clock ? this.o.clock() + this.o.futureToleranceMs : Infinity;
@@ -262,10 +263,10 @@ export class WindowEngine implements EventSink {
         continue;
       }
       if (ts > batch.newest) batch.newest = ts;
-      events.push(e);
-      positions.push(pos);
+      events[n] = e;
+      positions[n++] = pos;
     }
-    return events.length;
+    return n;
   }
 
   /** opened: a check's event falls in window ws (≥ the check's floor), not the one of its previous event: the next to close is at or before it */
