@@ -15,11 +15,14 @@ import { KEY_BLOCK, KeyHash } from './key-hash';
  * cells, a byte per slot holds a fingerprint of its key: a probe walks those bytes (a sixteenth of the
  * memory or less) and reads a cell only when its fingerprint matches, so a key that is not there
  * (most look-ups of a look-back, and of the old generation) reads a byte, not a cell; the two
- * generations' bytes of a slot sit side by side, one cache line for both look-ups.
+ * generations' bytes of a slot sit side by side, one cache line for both look-ups. A probe walks
+ * a block of 16 slots, then jumps to another block (see probe). A key anchored on its first parts
+ * (`anchor()`, e.g. on a request id) starts in the block those parts pick: the keys of one request
+ * share a block's cache lines and page instead of one random line each.
  *
  *   const t = new RecentTable(100_000, { ts: true, num: true });
- *   const slot = t.key().add(requestId).add(itemId).insert(); t.setTs(slot, e.ts); t.setNum(slot, e.position);
- *   const hit = t.key().add(requestId).add(itemId).find(); // a slot, or -1; then t.num(hit)
+ *   const slot = t.key().add(requestId).anchor().add(itemId).insert(); t.setTs(slot, e.ts); t.setNum(slot, e.position);
+ *   const hit = t.key().add(requestId).anchor().add(itemId).find(); // a slot, or -1; then t.num(hit)
  */
 export interface RecentTableColumns {
   /** the event time per key (for a join window, a look-back, earlyWithinMs) */
@@ -214,8 +217,8 @@ export class RecentTable {
    * stopped at). It walks the key's block of 16 slots from the key's index on, cyclically, then jumps
    * to another block (chosen by the key's fingerprint: keys crowding one block spread out over
    * several) and walks that, and so on: anchored keys fill their block without piling up into long
-   * runs over their neighbours', as they did with a plain linear probe (a miss walked 80 slots on
-   * average at the table's highest load, and up to 1,500).
+   * runs over their neighbours', as they did with a plain linear probe (requests of 10 keys at a
+   * load of 0.75: a miss walked 81 slots on average and up to 1,500; now 16 and up to 180).
    */
   private probe(gen: number): number {
     const fps = this.fingerprints;
