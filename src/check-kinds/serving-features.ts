@@ -69,7 +69,7 @@ export class ServingFeatures {
 
   /** append walks e's features (context, then each candidate's) and returns the index of its walk */
   append(e: ServingEvent): number {
-    if (this.count === MAX_EVENTS || this.readers.every((r) => r.next >= this.count)) this.reset();
+    if (this.count === MAX_EVENTS || this.allRead()) this.reset();
     const k = this.count++;
     this.events[k] = e;
     this.eventObject[k] = this.objects;
@@ -77,6 +77,12 @@ export class ServingFeatures {
     for (const c of e.candidates) this.walkObject(c.features, CANDIDATE);
     this.eventObject[k + 1] = this.objects;
     return k;
+  }
+
+  /** allRead: every reader has read every walk kept */
+  private allRead(): boolean {
+    for (const r of this.readers) if (r.next < this.count) return false;
+    return true;
   }
 
   private reset(): void {
