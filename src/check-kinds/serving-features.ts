@@ -6,8 +6,10 @@ export const MISSING = 0; // null
 export const NUMBER = 1; // in `nums`
 export const OTHER = 2; // a string or a boolean, in `raws`
 
-/** at most this many events' walks are kept before the oldest are dropped (a chunk has at most 64) */
+/** at most this many events' walks are kept before they are dropped (a chunk has at most 64) */
 const MAX_EVENTS = 256;
+/** nor more values than this (the arrays' size stays within it, or one event's values past it) */
+const MAX_VALUES = 1 << 20;
 
 /**
  * ServingFeatures walks each serving event's feature values once for all the feature checks
@@ -20,7 +22,8 @@ const MAX_EVENTS = 256;
  * Each check walks through a `reader()`, in the order the engine hands it its events: the first
  * reader to ask for an event walks it, the others find it where their last one was. The walks are
  * dropped when every reader has read them all (so the events are let go after the engine's chunk, as
- * the engine lets them go), or past MAX_EVENTS events.
+ * the engine lets them go), or past MAX_EVENTS events or MAX_VALUES values (a reader that fell
+ * behind then walks again what it reads; memory stays bounded whatever the events' size).
  *
  *   const r = shared.reader();
  *   const k = r.walk(e);
@@ -69,7 +72,7 @@ export class ServingFeatures {
 
   /** append walks e's features (context, then each candidate's) and returns the index of its walk */
   append(e: ServingEvent): number {
-    if (this.count === MAX_EVENTS || this.allRead()) this.reset();
+    if (this.count === MAX_EVENTS || this.values > MAX_VALUES || this.allRead()) this.reset();
     const k = this.count++;
     this.events[k] = e;
     this.eventObject[k] = this.objects;

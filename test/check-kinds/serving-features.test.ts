@@ -82,6 +82,15 @@ describe('ServingFeatures: one walk of the feature values for every feature chec
     expect(shared.nums[shared.objFrom[shared.firstObject(again)]]).toBe(0);
   });
 
+  test('a reader that falls behind does not hold the walks: they are dropped, and it walks again what it reads', () => {
+    const shared = new ServingFeatures();
+    const [first, second] = [shared.reader(), shared.reader()];
+    const events = Array.from({ length: 600 }, (_, i) => serving(T0 + i, `r${i}`, { n: i }, []));
+    const walks = events.map((e) => first.walk(e));
+    expect(Math.max(...walks)).toBeLessThan(256); // dropped every 256 events although `second` read none
+    for (const i of [10, 599, 300]) expect(shared.nums[shared.objFrom[shared.firstObject(second.walk(events[i]))]]).toBe(i);
+  });
+
   test('feature-quality and feature-drift sharing one walk report what each reports walking on its own', () => {
     const windows = stream(10);
     const nulls = { measures: ['null_rate', 'zero_rate'], min_values: 10 };
