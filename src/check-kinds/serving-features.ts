@@ -63,7 +63,7 @@ export class ServingFeatures {
     return this.eventObject[k + 1];
   }
 
-  /** find: the index of e's walk at or after `hint`, then anywhere; -1 when e is not walked */
+  /** find: the index of e's walk, looked for first at `hint` (where the reader expects it), then anywhere; -1 when e is not walked */
   find(e: ServingEvent, hint: number): number {
     if (hint < this.count && this.events[hint] === e) return hint;
     for (let k = 0; k < this.count; k++) if (this.events[k] === e) return k;
