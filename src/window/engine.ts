@@ -49,10 +49,9 @@ const TYPE_BIT: Record<EventType, number> = { impression: 1, engagement: 2, serv
 
 /** a streaming check as the engine feeds it */
 interface Route {
-  name: string;
+  check: WindowedCheck;
   /** the event types it takes (TYPE_BIT mask) */
   types: number;
-  runtime: StreamingCheck;
   windowMs: number;
   /** windows starting before this were closed by an earlier run */
   floor: number;
@@ -130,7 +129,7 @@ export class WindowEngine implements EventSink {
       // resume where the last run stopped closing, so windows with no event in between still close
       if (floor > -Infinity) this.nextClose.set(c.name, floor);
       const pending = new Map<number, Map<string, number>>();
-      const route: Route = { name: c.name, types: typeMask(c.runtime.eventTypes), runtime: c.runtime, windowMs: c.runtime.windowMs, floor, openWs: NaN, openWindow: [NaN, null], pending, lastWs: NaN, lastPartition: undefined, lastMin: 0 };
+      const route: Route = { check: c, types: typeMask(c.runtime.eventTypes), windowMs: c.runtime.windowMs, floor, openWs: NaN, openWindow: [NaN, null], pending, lastWs: NaN, lastPartition: undefined, lastMin: 0 };
       this.routes.push(route);
       this.routedTypes |= route.types;
     }
@@ -178,7 +177,7 @@ export class WindowEngine implements EventSink {
       const takes = r.types;
       const w = r.windowMs;
       const floor = r.floor;
-      const runtime = r.runtime;
+      const runtime = r.check.runtime;
       for (let i = 0; i < n; i++) {
         if (!(takes & types[i])) continue;
         const t = times[i];
@@ -271,9 +270,9 @@ export class WindowEngine implements EventSink {
 
   /** opened: a check's event falls in window ws (≥ the check's floor), not the one of its previous event: the next to close is at or before it */
   private opened(r: Route, ws: number): void {
-    const next = this.nextClose.get(r.name);
+    const next = this.nextClose.get(r.check.name);
     // Before the first close an earlier (within-lateness) event may open an earlier window.
-    if (next === undefined || ws < next) this.nextClose.set(r.name, ws);
+    if (next === undefined || ws < next) this.nextClose.set(r.check.name, ws);
     r.openWs = ws;
     r.openWindow[0] = ws;
   }
@@ -308,11 +307,10 @@ export class WindowEngine implements EventSink {
   /** skippedByAll: true when every streaming check of the event's type closed its window before a restart */
   private skippedByAll(e: RecEvent): boolean {
     let any = false;
-    for (const c of this.o.streaming) {
-      if (!c.runtime.eventTypes.includes(e.type)) continue;
+    for (const r of this.routes) {
+      if (!(r.types & TYPE_BIT[e.type])) continue;
       any = true;
-      const ws = Math.floor(e.ts / c.runtime.windowMs) * c.runtime.windowMs;
-      if (ws >= (this.closedBefore.get(c.name) ?? -Infinity)) return false;
+      if (Math.floor(e.ts / r.windowMs) * r.windowMs >= r.floor) return false;
     }
     return any;
   }
@@ -342,11 +340,9 @@ export class WindowEngine implements EventSink {
   /** closeUpTo closes each check's windows that end at or before limit(windowMs). */
   private async closeUpTo(limit: (windowMs: number) => number): Promise<void> {
     let closed = false;
-    // routes[k] is the route of o.streaming[k]
-    for (let k = 0; k < this.routes.length; k++) {
-      const c = this.o.streaming[k];
-      const route = this.routes[k];
-      const w = c.runtime.windowMs;
+    for (const route of this.routes) {
+      const c = route.check;
+      const w = route.windowMs;
       const t = limit(w);
       let start = this.nextClose.get(c.name);
       if (start === undefined) continue;
