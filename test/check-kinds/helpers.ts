@@ -1,4 +1,4 @@
-import type { CheckKind, Observation, StreamingCheck } from '../../src/check-kinds/kind';
+import type { CheckDeps, CheckKind, Observation, StreamingCheck } from '../../src/check-kinds/kind';
 import type { Features, RecEvent, ServingEvent } from '../../src/events/contract';
 import { systemClock } from '../../src/clock';
 import { createLogger } from '../../src/telemetry/logger';
@@ -6,10 +6,13 @@ import { createLogger } from '../../src/telemetry/logger';
 export const MIN = 60_000;
 export const T0 = Date.parse('2026-11-23T06:00:00Z');
 
-/** streamingCheck parses a check definition as a YAML file would give it and creates its runtime. */
-export function streamingCheck(kind: CheckKind<any>, def: Record<string, unknown>): StreamingCheck {
+/**
+ * streamingCheck parses a check definition as a YAML file would give it and creates its runtime;
+ * `deps` adds parts the pipeline shares between checks (shownImpressions, servingFeatures).
+ */
+export function streamingCheck(kind: CheckKind<any>, def: Record<string, unknown>, deps: Partial<CheckDeps> = {}): StreamingCheck {
   const parsed = kind.schema.parse({ name: 'test', kind: kind.kind, ...def });
-  return kind.create(parsed, { clock: systemClock, logger: createLogger({ level: 'error' }) }) as StreamingCheck;
+  return kind.create(parsed, { clock: systemClock, logger: createLogger({ level: 'error' }), ...deps }) as StreamingCheck;
 }
 
 /** runWindows feeds each window's events to the check and returns each window's observations. */
@@ -18,6 +21,19 @@ export function runWindows(check: StreamingCheck, windows: RecEvent[][]): Observ
     const ws = T0 + i * check.windowMs;
     for (const e of events) check.add(ws, { ...e, ts: ws + 1 } as RecEvent);
     return check.close(ws, ws + check.windowMs);
+  });
+}
+
+/**
+ * runInTurn feeds each window's events to several checks as the window engine does — each check
+ * takes a run of `chunk` events of its types in turn — and returns, per window, each check's observations.
+ */
+export function runInTurn(checks: StreamingCheck[], windows: RecEvent[][], chunk = 64): Observation[][][] {
+  return windows.map((events, w) => {
+    const ws = T0 + w * checks[0].windowMs;
+    for (let from = 0; from < events.length; from += chunk)
+      for (const c of checks) for (const e of events.slice(from, from + chunk)) if (c.eventTypes.includes(e.type)) c.add(ws, e);
+    return checks.map((c) => c.close(ws, ws + c.windowMs));
   });
 }
 

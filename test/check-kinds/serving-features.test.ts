@@ -1,21 +1,14 @@
 import { builtinCheckKinds } from '../../src/check-kinds';
-import type { Observation, StreamingCheck } from '../../src/check-kinds/kind';
+import type { StreamingCheck } from '../../src/check-kinds/kind';
 import { MISSING, NUMBER, OTHER, ServingFeatures } from '../../src/check-kinds/serving-features';
 import type { RecEvent, ServingEvent } from '../../src/events/contract';
 import { seededRandom } from '../detectors/seeded-random';
+import { runInTurn, serving, streamingCheck, T0, valueOf } from './helpers';
 
-const T0 = Date.UTC(2024, 0, 1);
 const W = 5 * 60_000;
 
-function create(kind: string, extra: Record<string, unknown>, servingFeatures?: ServingFeatures): StreamingCheck {
-  const k = builtinCheckKinds().get(kind);
-  const def = k.schema.parse({ name: kind, kind, window: '5m', ...extra });
-  return k.create(def, { servingFeatures } as never) as StreamingCheck;
-}
-
-function serving(ts: number, request_id: string, context: ServingEvent['context'], features: Array<ServingEvent['candidates'][number]['features']>): ServingEvent {
-  return { type: 'serving', ts, request_id, user_id: 'u', model_version: 'v1', context, candidates: features.map((f, i) => ({ item_id: `i${i}`, features: f })), scores: features.map(() => 0.5), latency_ms: 10 };
-}
+const create = (kind: string, extra: Record<string, unknown>, servingFeatures?: ServingFeatures): StreamingCheck =>
+  streamingCheck(builtinCheckKinds().get(kind), { window: '5m', ...extra }, { servingFeatures });
 
 /** windows of serving events; from window 6 on, a feature bug: affinity null in a third, popularity shifted, a new device */
 function stream(windows: number): RecEvent[][] {
@@ -28,24 +21,15 @@ function stream(windows: number): RecEvent[][] {
         if (c === 4 && r % 2) delete f.popularity; // a missing feature, in some candidates
         return f;
       });
-      return serving(T0 + w * W + r, `${w}-${r}`, { hour: w % 24, device: bug && r % 4 === 0 ? 'fridge' : r % 2 ? 'tv' : 'phone' }, cands);
+      return serving(cands, { hour: w % 24, device: bug && r % 4 === 0 ? 'fridge' : r % 2 ? 'tv' : 'phone' }, { ts: T0 + w * W + r });
     });
-  });
-}
-
-/** run feeds every window to the checks as the engine does: each check takes a run of events in turn */
-function run(checks: StreamingCheck[], windows: RecEvent[][]): Observation[][][] {
-  return windows.map((events, w) => {
-    const ws = T0 + w * W;
-    for (let from = 0; from < events.length; from += 64) for (const c of checks) for (const e of events.slice(from, from + 64)) c.add(ws, e);
-    return checks.map((c) => c.close(ws, ws + W));
   });
 }
 
 describe('ServingFeatures: one walk of the feature values for every feature check', () => {
   test('the walk holds each value once, by object, with its key and kind', () => {
     const shared = new ServingFeatures();
-    const e = serving(T0, 'r', { hour: 3, device: 'tv' }, [{ a: 0.25, b: null, c: 'x' }, { a: 1, d: true }]);
+    const e = serving([{ a: 0.25, b: null, c: 'x' }, { a: 1, d: true }], { hour: 3, device: 'tv' });
     const k = shared.reader().walk(e);
     const objects = [];
     for (let o = shared.firstObject(k); o < shared.endObject(k); o++) {
@@ -66,7 +50,7 @@ describe('ServingFeatures: one walk of the feature values for every feature chec
   test('readers find the walks of the others, in any order, and walks are dropped once all have read them', () => {
     const shared = new ServingFeatures();
     const [first, second] = [shared.reader(), shared.reader()];
-    const chunk = [0, 1, 2].map((i) => serving(T0 + i, `r${i}`, { n: i }, []));
+    const chunk = [0, 1, 2].map((i) => serving([], { n: i }));
     const walks = chunk.map((e) => first.walk(e));
     expect(walks).toEqual([0, 1, 2]);
     // the second reader skips the first event and reads the others out of order: it finds their walks
@@ -74,7 +58,7 @@ describe('ServingFeatures: one walk of the feature values for every feature chec
     expect(shared.nums[shared.objFrom[shared.firstObject(1)]]).toBe(1);
     expect(second.walk(chunk[2])).toBe(2); // read again: the same walk
     // the next chunk: both have read to the end, so the walks start over
-    const next = serving(T0 + 3, 'r3', { n: 3 }, []);
+    const next = serving([], { n: 3 });
     expect(first.walk(next)).toBe(0);
     expect(shared.nums[shared.objFrom[shared.firstObject(0)]]).toBe(3);
     // an event no longer walked (dropped with its chunk) is walked again, and correctly
@@ -85,7 +69,7 @@ describe('ServingFeatures: one walk of the feature values for every feature chec
   test('a reader that falls behind does not hold the walks: they are dropped, and it walks again what it reads', () => {
     const shared = new ServingFeatures();
     const [first, second] = [shared.reader(), shared.reader()];
-    const events = Array.from({ length: 600 }, (_, i) => serving(T0 + i, `r${i}`, { n: i }, []));
+    const events = Array.from({ length: 600 }, (_, i) => serving([], { n: i }));
     const walks = events.map((e) => first.walk(e));
     expect(Math.max(...walks)).toBeLessThan(256); // dropped every 256 events although `second` read none
     for (const i of [10, 599, 300]) expect(shared.nums[shared.objFrom[shared.firstObject(second.walk(events[i]))]]).toBe(i);
@@ -97,16 +81,15 @@ describe('ServingFeatures: one walk of the feature values for every feature chec
     const inputs = { measures: ['out_of_range_rate', 'type_change_rate', 'new_category_rate'], min_values: 10, reference: { period: '15m' } };
     const drift = { reference_windows: 4, min_samples: 50 };
     const shared = new ServingFeatures();
-    const together = run([create('feature-quality', nulls, shared), create('feature-quality', inputs, shared), create('feature-drift', drift, shared)], windows);
-    const alone = [run([create('feature-quality', nulls)], windows), run([create('feature-quality', inputs)], windows), run([create('feature-drift', drift)], windows)];
+    const together = runInTurn([create('feature-quality', nulls, shared), create('feature-quality', inputs, shared), create('feature-drift', drift, shared)], windows);
+    const alone = [runInTurn([create('feature-quality', nulls)], windows), runInTurn([create('feature-quality', inputs)], windows), runInTurn([create('feature-drift', drift)], windows)];
     for (let w = 0; w < windows.length; w++) for (let c = 0; c < 3; c++) expect(together[w][c]).toEqual(alone[c][w][0]);
     // and they saw the bug: affinity nulls, a new device, popularity out of its range and drifted
     const last = together[9];
-    const value = (obs: Observation[], labels: Record<string, string>) => obs.find((o) => Object.entries(labels).every(([k, v]) => (o.labels as Record<string, string>)[k] === v))?.value;
-    expect(value(last[0], { feature: 'affinity', measure: 'null_rate' })).toBeCloseTo(2 / 5, 5);
-    expect(value(last[0], { feature: 'popularity', measure: 'null_rate' })).toBeCloseTo(75 / 750, 5); // missing in every other 5th candidate
-    expect(value(last[1], { feature: 'context.device', measure: 'new_category_rate' })).toBeGreaterThan(0.2);
-    expect(value(last[1], { feature: 'popularity', measure: 'out_of_range_rate' })).toBeGreaterThan(0.3);
-    expect(value(last[2], { feature: 'popularity' })).toBeGreaterThan(0);
+    expect(valueOf(last[0], { feature: 'affinity', measure: 'null_rate' })).toBeCloseTo(2 / 5, 5);
+    expect(valueOf(last[0], { feature: 'popularity', measure: 'null_rate' })).toBeCloseTo(75 / 750, 5); // missing in every other 5th candidate
+    expect(valueOf(last[1], { feature: 'context.device', measure: 'new_category_rate' })).toBeGreaterThan(0.2);
+    expect(valueOf(last[1], { feature: 'popularity', measure: 'out_of_range_rate' })).toBeGreaterThan(0.3);
+    expect(valueOf(last[2], { feature: 'popularity' })).toBeGreaterThan(0);
   });
 });

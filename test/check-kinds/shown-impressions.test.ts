@@ -1,17 +1,14 @@
 import { builtinCheckKinds } from '../../src/check-kinds';
-import type { Observation, StreamingCheck } from '../../src/check-kinds/kind';
+import type { StreamingCheck } from '../../src/check-kinds/kind';
 import { ShownImpressions } from '../../src/check-kinds/shown-impressions';
 import type { RecEvent } from '../../src/events/contract';
 import { seededRandom } from '../detectors/seeded-random';
+import { runInTurn, streamingCheck, T0 } from './helpers';
 
-const T0 = Date.UTC(2024, 0, 1);
 const W = 10 * 60_000;
 
-function create(kind: string, extra: Record<string, unknown>, shownImpressions?: ShownImpressions): StreamingCheck {
-  const k = builtinCheckKinds().get(kind);
-  const def = k.schema.parse({ name: kind, kind, window: '10m', ...extra });
-  return k.create(def, { shownImpressions } as never) as StreamingCheck;
-}
+const create = (kind: string, extra: Record<string, unknown>, shownImpressions?: ShownImpressions): StreamingCheck =>
+  streamingCheck(builtinCheckKinds().get(kind), { window: '10m', ...extra }, { shownImpressions });
 
 /** windows of requests showing 4 items on two surfaces and versions; users engage (once or twice) with a random one */
 function stream(windows: number): RecEvent[][] {
@@ -34,15 +31,8 @@ function stream(windows: number): RecEvent[][] {
   });
 }
 
-/** run feeds every window to the checks as the engine does: each check takes a run of events in turn */
-function run(checks: StreamingCheck[], windows: RecEvent[][]): Observation[][][] {
-  return windows.map((events, w) => {
-    const ws = T0 + w * W;
-    for (let from = 0; from < events.length; from += 100)
-      for (const c of checks) for (const e of events.slice(from, from + 100)) if (c.eventTypes.includes(e.type)) c.add(ws, e);
-    return checks.map((c) => c.close(ws, ws + W));
-  });
-}
+/** run: each check takes a run of 100 events in turn, as the engine hands them a chunk */
+const run = (checks: StreamingCheck[], windows: RecEvent[][]) => runInTurn(checks, windows, 100);
 
 describe('ShownImpressions: one table of shown items for the checks that join engagements', () => {
   test('engaged-rank and score-drift sharing the table report what each reports with a table of its own', () => {
