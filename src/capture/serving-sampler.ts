@@ -1,4 +1,5 @@
 import type { ServingEvent } from '../events/contract';
+import { contractServing } from '../events/decode';
 import { Reservoir } from '../util/reservoir';
 
 export interface CapturedWindow {
@@ -81,7 +82,8 @@ export class ServingSampler {
         pools.set(v, [...(pools.get(v) ?? []), ...r.items]);
       }
     }
-    merged.events = allocate(pools, merged.model_versions, this.maxIssueEvents);
+    // trimmed to the contract: they leave the process (an issue's inputs, replayed against the model)
+    merged.events = allocate(pools, merged.model_versions, this.maxIssueEvents).map(contractServing);
     return merged;
   }
 

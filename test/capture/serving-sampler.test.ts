@@ -19,6 +19,13 @@ describe('ServingSampler', () => {
     expect(w.events.filter((e) => e.model_version === 'v2')).toHaveLength(5);
   });
 
+  test("an issue's captured events carry only the contract's fields, whatever the producer added", () => {
+    const s = new ServingSampler({ sampleSize: 10, windowMs: 5 * MIN, windows: 3 });
+    const e = { ...ev(T0), surface: 'home', trace: 't1', candidates: [{ item_id: 'a', features: { x: 1 }, debug: 'x' }], scores: [0.5] };
+    s.add(e as ServingEvent);
+    expect(s.between(T0, T0 + 5 * MIN)!.events).toEqual([{ ...ev(T0), surface: 'home', candidates: [{ item_id: 'a', features: { x: 1 } }], scores: [0.5] }]);
+  });
+
   test('a canary serving 2% of the traffic still has its own sample in the issue', () => {
     const s = new ServingSampler({ sampleSize: 20, windowMs: 5 * MIN, windows: 3, maxIssueEvents: 40 });
     for (let i = 0; i < 3000; i++) s.add(ev(T0 + i * 100, i % 50 === 0 ? 'canary' : 'v1'));

@@ -49,6 +49,17 @@ describe('decodeEvent (the event contract)', () => {
     expect(bad({ candidates: [{ item_id: 'a', features: {} }], scores: [1], context: { x: {} } })).toMatchObject({ ok: false, reason: 'wrong_type', detail: expect.stringMatching(/"context\.x"/) });
   });
 
+  test('an event already in decoded form is kept as parsed (extra fields and all); one that needs normalising is copied', () => {
+    const plain = { type: 'serving', ts: 1_795_000_000_000, request_id: 'r', user_id: 'u', model_version: 'v1', latency_ms: 1, context: {}, candidates: [{ item_id: 'a', features: { x: 1 }, debug: 'x' }], scores: [0.5], trace: 't1' };
+    const r = decodeEvent(plain);
+    expect(r.ok && r.event).toBe(plain);
+    // an ISO time, a null surface, a numeric id: copied, in decoded form, without the extra fields
+    const copied = decodeEvent({ ...imp, surface: null, user_id: 7, trace: 't1' });
+    expect(copied).toEqual({ ok: true, event: { type: 'impression', ts: Date.parse(imp.ts), request_id: 'r1', user_id: '7', item_id: 'i1', position: 0, score: 0.5, model_version: 'v1', surface: undefined } });
+    const engagement = { type: 'engagement', ts: 1_795_000_000_000, user_id: 'u', item_id: 'i', action: 'play', value: null };
+    expect(decodeEvent(engagement)).toEqual({ ok: true, event: { ...engagement, value: undefined, request_id: undefined } });
+  });
+
   test('numeric candidate ids become strings; candidates keep only item_id and features', () => {
     const r = decodeEvent({ type: 'serving', ts: 1_795_000_000_000, request_id: 'r', user_id: 'u', model_version: 'v1', latency_ms: 1, context: {}, candidates: [{ item_id: 42, features: { x: 1 }, debug: 'x' }], scores: [0.5] });
     expect(r).toMatchObject({ ok: true, event: { candidates: [{ item_id: '42', features: { x: 1 } }] } });
