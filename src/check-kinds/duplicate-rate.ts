@@ -61,10 +61,36 @@ interface TypeCounts {
   /** segment (first value → second value) → [events, duplicates] */
   segments: Map<string, Map<string, [number, number]>>;
   segmentCount: number;
-  /** the segment of the type's last event, and its counts */
-  lastFirst?: string;
-  lastSecond?: string;
-  last?: [number, number];
+  /**
+   * the counts of the last few segments seen, looked at before the maps: events come from a few
+   * segments at a time (surfaces, model versions), interleaved, so a cache of one missed at every
+   * change of surface
+   */
+  recent: SegmentCache;
+}
+
+const RECENT_SEGMENTS = 4;
+interface SegmentCache {
+  first: string[];
+  second: string[];
+  counts: Array<[number, number]>;
+  /** the entry the next new segment replaces (round robin) */
+  next: number;
+}
+const emptyCache = (): SegmentCache => ({ first: [], second: [], counts: [], next: 0 });
+
+/** cached: the counts of segment (first, second) when the cache holds them */
+function cached(r: SegmentCache, first: string, second: string): [number, number] | undefined {
+  for (let i = 0; i < r.counts.length; i++) if (r.first[i] === first && r.second[i] === second) return r.counts[i];
+  return undefined;
+}
+
+function remember(r: SegmentCache, first: string, second: string, counts: [number, number]): void {
+  const i = r.next;
+  r.first[i] = first;
+  r.second[i] = second;
+  r.counts[i] = counts;
+  r.next = (i + 1) % RECENT_SEGMENTS;
 }
 
 /**
@@ -87,27 +113,27 @@ export const duplicateRateKind: CheckKind<DuplicateRateDefinition> = {
       add(ws, e) {
         const agg = windows.at(ws);
         let c = agg.get(e.type);
-        if (!c) agg.set(e.type, (c = { events: 0, duplicates: 0, segments: new Map(), segmentCount: 0 }));
+        if (!c) agg.set(e.type, (c = { events: 0, duplicates: 0, segments: new Map(), segmentCount: 0, recent: emptyCache() }));
         addEventKey(recent.key(), e, def.match_ts);
         const dup = recent.seen(e.ts);
         c.events++;
         if (dup) c.duplicates++;
         const first = segmentFirst(e);
         const second = segmentSecond(e);
-        // consecutive events of a type mostly come from one segment: the last one's counts first
-        let s = c.last !== undefined && c.lastFirst === first && c.lastSecond === second ? c.last : undefined;
+        let s = cached(c.recent, first, second);
         let inner: Map<string, [number, number]> | undefined;
         if (!s) {
           inner = c.segments.get(first);
           s = inner?.get(second);
-          if (s) (c.last = s), (c.lastFirst = first), (c.lastSecond = second);
+          if (s) remember(c.recent, first, second, s);
         }
         if (s) {
           s[0]++;
           if (dup) s[1]++;
         } else if (c.segmentCount < MAX_SEGMENTS) {
           if (!inner) c.segments.set(first, (inner = new Map()));
-          inner.set(second, [1, dup ? 1 : 0]);
+          inner.set(second, (s = [1, dup ? 1 : 0]));
+          remember(c.recent, first, second, s);
           c.segmentCount++;
         }
       },

@@ -4,8 +4,17 @@ import { RecentTable } from '../util/recent-table';
 
 /** impression label sets (surface × model_version) told apart; past that the least recent is replaced */
 const MAX_LABEL_SETS = 1000;
-/** checks that can keep a flag of their own per impression (a bit each of the mark column) */
-const MAX_MARKS = 30;
+/** checks that can keep a flag of their own per impression (a bit each) */
+const MAX_MARKS = 8;
+/**
+ * An impression's position, label-set id and flags share one number of the table: label set in the
+ * low 10 bits, flags in the next 8, position above (up to 2^35, exact in a double). A slot is then
+ * three numbers (key, packed, score), 24 bytes instead of 40: a request's impressions span 6 cache
+ * lines of the table instead of 10, and the table weighs 13 MB instead of 21.
+ */
+const MARK_UNIT = 2 ** 10;
+const POSITION_UNIT = 2 ** 18;
+const MAX_POSITION = 2 ** 35 - 1;
 
 export interface ShownLabels {
   surface: string;
@@ -25,7 +34,8 @@ export interface ShownLabels {
 export class ShownImpressions {
   private table?: RecentTable;
   private capacity = 0;
-  private marks = 0;
+  /** flag bits claimed so far */
+  private claimed = 0;
   private readonly labelSets = new LabelSets<ImpressionEvent>(['surface', 'model_version'], MAX_LABEL_SETS, (e, i) => (i === 0 ? e.surface : e.model_version));
 
   /** want: keep at least this many impressions (asked before the first event) */
@@ -35,19 +45,18 @@ export class ShownImpressions {
     return this;
   }
 
-  /** claimMark: a bit of the mark column of the caller's own, for mark()/marked() */
+  /** claimMark: a flag bit of the caller's own, for mark()/marked() */
   claimMark(): number {
-    if (this.marks >= MAX_MARKS) throw new Error(`ShownImpressions: at most ${MAX_MARKS} checks can flag impressions`);
-    return 1 << this.marks++;
+    if (this.claimed >= MAX_MARKS) throw new Error(`ShownImpressions: at most ${MAX_MARKS} checks can flag impressions`);
+    return 1 << this.claimed++;
   }
 
   remember(e: ImpressionEvent): void {
-    const t = (this.table ??= new RecentTable(Math.max(1, this.capacity), { num: true, num2: true, tag: true, mark: true }));
+    const t = (this.table ??= new RecentTable(Math.max(1, this.capacity), { num: true, num2: true }));
     const slot = t.key().add(e.request_id).anchor().add(e.item_id).findOrAdd();
     if (!t.added) return; // remembered already (by another check, or shown twice in one request)
-    t.setNum(slot, e.position);
+    t.setNum(slot, Math.min(e.position, MAX_POSITION) * POSITION_UNIT + this.labelSets.idOf(e));
     t.setNum2(slot, e.score);
-    t.setTag(slot, this.labelSets.idOf(e));
   }
 
   /** find: the slot of the impression the engagement answers (same request_id and item_id), or -1 */
@@ -57,7 +66,7 @@ export class ShownImpressions {
   }
 
   position(slot: number): number {
-    return this.table!.num(slot);
+    return Math.floor(this.table!.num(slot) / POSITION_UNIT);
   }
 
   score(slot: number): number {
@@ -66,14 +75,20 @@ export class ShownImpressions {
 
   /** labels: the impression's surface ("none" when it had none) and model_version */
   labels(slot: number): ShownLabels {
-    return this.labelSets.labels(this.table!.tag(slot)) as unknown as ShownLabels;
+    return this.labelSets.labels(this.table!.num(slot) % MARK_UNIT) as unknown as ShownLabels;
   }
 
   marked(slot: number, bit: number): boolean {
-    return (this.table!.mark(slot) & bit) !== 0;
+    return (this.flags(slot) & bit) !== 0;
   }
 
   mark(slot: number, bit: number): void {
-    this.table!.setMark(slot, this.table!.mark(slot) | bit);
+    const t = this.table!;
+    if (!(this.flags(slot) & bit)) t.setNum(slot, t.num(slot) + bit * MARK_UNIT);
+  }
+
+  /** the flags of the impression in slot */
+  private flags(slot: number): number {
+    return Math.floor(this.table!.num(slot) / MARK_UNIT) % (POSITION_UNIT / MARK_UNIT);
   }
 }

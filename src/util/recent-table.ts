@@ -33,8 +33,6 @@ export interface RecentTableColumns {
   num2?: boolean;
   /** a number per key for an interned label-set or version id */
   tag?: boolean;
-  /** a number per key for flags (such as "already engaged") */
-  mark?: boolean;
   /**
    * count, when a generation is dropped, the keys in it whose time (needs `ts`) is within this many
    * ms of the newest time noted: keys forgotten early because the table was full (`evictedEarly`)
@@ -53,7 +51,7 @@ export class RecentTable {
   /** after a probe that missed: the index of the empty slot it stopped at */
   private probeEnd = 0;
 
-  /** per slot: [key, ts?, num?, num2?, tag?, mark?] */
+  /** per slot: [key, ts?, num?, num2?, tag?] */
   private readonly cells: Float64Array;
   /**
    * per slot: its key's fingerprint (KeyHash.fingerprint), 0 when the slot is empty; slot i of
@@ -65,7 +63,6 @@ export class RecentTable {
   private readonly numAt: number;
   private readonly num2At: number;
   private readonly tagAt: number;
-  private readonly markAt: number;
   /** slots per generation (a power of two, at least capacity / MAX_LOAD) */
   private readonly slots: number;
   private readonly mask: number;
@@ -94,7 +91,6 @@ export class RecentTable {
     this.numAt = columns.num ? at++ : -1;
     this.num2At = columns.num2 ? at++ : -1;
     this.tagAt = columns.tag ? at++ : -1;
-    this.markAt = columns.mark ? at++ : -1;
     this.stride = at;
     this.cells = new Float64Array(2 * slots * at);
     this.fingerprints = new Uint8Array(2 * slots);
@@ -199,12 +195,6 @@ export class RecentTable {
   }
   setTag(slot: number, v: number): void {
     this.cells[slot + this.tagAt] = v;
-  }
-  mark(slot: number): number {
-    return this.cells[slot + this.markAt];
-  }
-  setMark(slot: number, v: number): void {
-    this.cells[slot + this.markAt] = v;
   }
 
   /** note tells the table the newest event time (for earlyWithinMs); cheap, call per event */

@@ -66,4 +66,21 @@ describe('ShownImpressions: one table of shown items for the checks that join en
     const slot = shared.find({ type: 'engagement', ts: T0, user_id: 'u', item_id: 'i', action: 'play', request_id: 'r' });
     expect([shared.position(slot), shared.score(slot), shared.labels(slot)]).toEqual([2, 0.5, { surface: 'none', model_version: 'v1' }]);
   });
+
+  test("an impression's position, labels and each check's flag are kept apart (they share one number per slot)", () => {
+    const shared = new ShownImpressions().want(10);
+    const [engaged, other] = [shared.claimMark(), shared.claimMark()];
+    const impression = (item_id: string, position: number, surface: string) => ({ type: 'impression' as const, ts: T0, request_id: 'r', user_id: 'u', item_id, position, score: 0.25, model_version: 'v7', surface });
+    shared.remember(impression('a', 123_456_789, 'home'));
+    shared.remember(impression('b', 0, 'search'));
+    const find = (item_id: string) => shared.find({ type: 'engagement', ts: T0, user_id: 'u', item_id, action: 'play', request_id: 'r' });
+    const [a, b] = [find('a'), find('b')];
+    shared.mark(a, engaged);
+    shared.mark(a, engaged); // a second mark changes nothing
+    shared.mark(b, other);
+    expect([shared.position(a), shared.labels(a), shared.marked(a, engaged), shared.marked(a, other)]).toEqual([123_456_789, { surface: 'home', model_version: 'v7' }, true, false]);
+    expect([shared.position(b), shared.labels(b), shared.marked(b, engaged), shared.marked(b, other)]).toEqual([0, { surface: 'search', model_version: 'v7' }, false, true]);
+    for (let i = 2; i < 8; i++) shared.claimMark();
+    expect(() => shared.claimMark()).toThrow(/at most 8 checks/);
+  });
 });

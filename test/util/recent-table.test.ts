@@ -2,13 +2,13 @@ import { RecentTable } from '../../src/util/recent-table';
 
 describe('RecentTable: recent keys with numbers, in typed arrays', () => {
   test('finds a key by all its parts, in order, and keeps its columns', () => {
-    const t = new RecentTable(100, { ts: true, num: true, tag: true, mark: true });
+    const t = new RecentTable(100, { ts: true, num: true, tag: true });
     const slot = t.key().add('r1').add('item-9').insert();
     t.setNum(slot, 0.25);
     t.setTag(slot, 4);
     const hit = t.key().add('r1').add('item-9').find();
     expect(hit).toBe(slot);
-    expect([t.ts(hit), t.num(hit), t.tag(hit), t.mark(hit)]).toEqual([0, 0.25, 4, 0]);
+    expect([t.ts(hit), t.num(hit), t.tag(hit)]).toEqual([0, 0.25, 4]);
     expect(t.key().add('item-9').add('r1').find()).toBe(-1); // parts in another order
     expect(t.key().add('r1item-9').find()).toBe(-1); // the parts run together
     expect(t.key().add('r1').find()).toBe(-1); // a prefix
