@@ -66,7 +66,7 @@ interface TypeCounts {
    * segments at a time (surfaces, model versions), interleaved, so a cache of one missed at every
    * change of surface
    */
-  recent: SegmentCache;
+  recentSegments: SegmentCache;
 }
 
 const RECENT_SEGMENTS = 4;
@@ -113,19 +113,19 @@ export const duplicateRateKind: CheckKind<DuplicateRateDefinition> = {
       add(ws, e) {
         const agg = windows.at(ws);
         let c = agg.get(e.type);
-        if (!c) agg.set(e.type, (c = { events: 0, duplicates: 0, segments: new Map(), segmentCount: 0, recent: emptyCache() }));
+        if (!c) agg.set(e.type, (c = { events: 0, duplicates: 0, segments: new Map(), segmentCount: 0, recentSegments: emptyCache() }));
         addEventKey(recent.key(), e, def.match_ts);
         const dup = recent.seen(e.ts);
         c.events++;
         if (dup) c.duplicates++;
         const first = segmentFirst(e);
         const second = segmentSecond(e);
-        let s = cached(c.recent, first, second);
+        let s = cached(c.recentSegments, first, second);
         let inner: Map<string, [number, number]> | undefined;
         if (!s) {
           inner = c.segments.get(first);
           s = inner?.get(second);
-          if (s) remember(c.recent, first, second, s);
+          if (s) remember(c.recentSegments, first, second, s);
         }
         if (s) {
           s[0]++;
@@ -133,7 +133,7 @@ export const duplicateRateKind: CheckKind<DuplicateRateDefinition> = {
         } else if (c.segmentCount < MAX_SEGMENTS) {
           if (!inner) c.segments.set(first, (inner = new Map()));
           inner.set(second, (s = [1, dup ? 1 : 0]));
-          remember(c.recent, first, second, s);
+          remember(c.recentSegments, first, second, s);
           c.segmentCount++;
         }
       },
