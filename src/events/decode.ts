@@ -188,9 +188,9 @@ function serving(o: Record<string, unknown>): RecEvent {
     features(cand.features, 'candidates', i);
   }
   const out = plain ? (candidates as Candidate[]) : candidates.map((c: Record<string, unknown>, i) => ({ item_id: str(c, 'item_id', `candidates[${i}].`), features: c.features as Features }));
-  if (isTs(o.ts) && isId(o.request_id) && isId(o.user_id) && isId(o.model_version) && isFiniteNumber(o.latency_ms) && (o.surface === undefined || isId(o.surface))) {
+  if (plain && isTs(o.ts) && isId(o.request_id) && isId(o.user_id) && isId(o.model_version) && isFiniteNumber(o.latency_ms) && (o.surface === undefined || isId(o.surface))) {
     features(o.context, 'context');
-    if (plain) return o as unknown as RecEvent;
+    return o as unknown as RecEvent;
   }
   return {
     type: 'serving',

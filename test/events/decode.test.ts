@@ -53,6 +53,10 @@ describe('decodeEvent (the event contract)', () => {
     const plain = { type: 'serving', ts: 1_795_000_000_000, request_id: 'r', user_id: 'u', model_version: 'v1', latency_ms: 1, context: {}, candidates: [{ item_id: 'a', features: { x: 1 }, debug: 'x' }], scores: [0.5], trace: 't1' };
     const r = decodeEvent(plain);
     expect(r.ok && r.event).toBe(plain);
+    // an ISO time: the event is copied (its candidates, already plain, are kept)
+    const iso = decodeEvent({ ...plain, ts: '2026-11-18T08:53:20Z' });
+    expect(iso.ok && iso.event).toMatchObject({ ts: Date.parse('2026-11-18T08:53:20Z'), candidates: plain.candidates });
+    expect(iso.ok && iso.event).not.toHaveProperty('trace');
     // an ISO time, a null surface, a numeric id: copied, in decoded form, without the extra fields
     const copied = decodeEvent({ ...imp, surface: null, user_id: 7, trace: 't1' });
     expect(copied).toEqual({ ok: true, event: { type: 'impression', ts: Date.parse(imp.ts), request_id: 'r1', user_id: '7', item_id: 'i1', position: 0, score: 0.5, model_version: 'v1', surface: undefined } });
