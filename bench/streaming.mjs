@@ -13,12 +13,13 @@
 //   3. resident memory after 1M and after --long events through the in-process path, in a fresh
 //      process (target: ratio ≤ 1.1, under 300 MB). --long 0 skips it; --no-kafka skips 2.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { line, pipelineFactory } from './stream-events.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -45,32 +46,8 @@ const withKafka = !args.includes('--no-kafka') && !memoryChild;
 // --checks DIR measures another set of checks (default: the shipped checks/)
 const checksDir = args.includes('--checks') ? resolvePath(args[args.indexOf('--checks') + 1]) : join(root, 'checks');
 
-const { assemblePipeline } = require(dist('pipeline.js'));
-const { loadAll } = require(dist('daemon.js'));
-const { builtinPlugins } = require(dist('plugins.js'));
-const { createLogger } = require(dist('telemetry/logger.js'));
 const { KafkaSource, kafkaSourcePlugin } = require(dist('sources/kafka.js'));
-const { Registry } = require('prom-client');
 const { Kafka, logLevel, Partitioners } = require('kafkajs');
-
-const USERS = 1_000_000;
-const ITEMS = 100_000;
-const T0 = Date.parse('2026-11-23T00:00:00Z');
-const STEP_MS = 2; // event time advances 2 ms per event: 1M events ≈ 33 minutes of traffic
-
-/** event i as a JSON line: deterministic, so every measurement sees the same stream */
-function line(i) {
-  const ts = T0 + i * STEP_MS;
-  const h = (i * 2654435761) >>> 0;
-  const user = `u${h % USERS}`;
-  const item = `i${(h >>> 3) % ITEMS}`;
-  const r = i % 20;
-  if (r < 14) return `{"type":"impression","ts":${ts},"request_id":"r${(i / 10) | 0}","user_id":"${user}","item_id":"${item}","position":${i % 10},"score":${((h % 1000) / 1000).toFixed(3)},"model_version":"v1","surface":"${r % 2 ? 'home' : 'search'}"}`;
-  if (r < 17) return `{"type":"engagement","ts":${ts},"request_id":"r${((i / 10) | 0) - 3}","user_id":"${user}","item_id":"${item}","action":"play"}`;
-  const cands = [];
-  for (let c = 0; c < 10; c++) cands.push(`{"item_id":"i${(h + c * 7919) % ITEMS}","features":{"user_item_affinity":${((h >>> c) % 100) / 100},"item_popularity":${c / 10},"embedding_norm":1.2}}`);
-  return `{"type":"serving","ts":${ts},"request_id":"r${(i / 10) | 0}","user_id":"${user}","model_version":"v1","context":{"hour":${new Date(ts).getUTCHours()},"device":"tv"},"candidates":[${cands.join(',')}],"scores":[0.9,0.8,0.7,0.6,0.5,0.4,0.3,0.2,0.1,0.05],"latency_ms":${20 + (h % 30)}}`;
-}
 
 /**
  * partitionOf spreads events over the 4 partitions by the top bits of a hash of their index, so every
@@ -81,17 +58,7 @@ function line(i) {
  */
 const partitionOf = (i) => ((i * 2654435761) >>> 0) >>> 30;
 
-function pipeline(tag) {
-  const dir = mkdtempSync(join(tmpdir(), `recsysops-bench-${tag}-`));
-  const cfg = join(dir, 'recsysops.yaml');
-  writeFileSync(cfg, JSON.stringify({ sources: [{ name: 'x', kind: 'ndjson', paths: ['/dev/null'] }], checks_dir: checksDir }));
-  const plugins = builtinPlugins();
-  const { config, checks } = loadAll({ configPath: cfg, plugins });
-  const registry = new Registry();
-  const logger = createLogger({ level: 'error' });
-  const p = assemblePipeline({ checks, config, plugins, notifiers: [], stateDir: join(dir, 'state'), registry, logger });
-  return { p, dir, registry, logger, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
+const pipeline = pipelineFactory(root, checksDir);
 
 const mb = (b) => (b / 1048576).toFixed(0);
 const rate = (n, ms) => Math.round((n / ms) * 1000);
