@@ -197,8 +197,9 @@ export const featureQualityKind: CheckKind<FeatureQualityDefinition> = {
         // the known features this object lacks count as missing
         for (const i of known) {
           if (seenInWalk[i] === w) continue;
-          counts(agg, i).total++;
-          counts(agg, i).nulls++;
+          const c = counts(agg, i);
+          c.total++;
+          c.nulls++;
         }
       }
     };
