@@ -69,9 +69,12 @@ export const featureDriftKind: CheckKind<FeatureDriftDefinition> = {
           if (i < 0) continue;
           // a feature's kind is that of its first value
           const state = i < features.length ? features[i] : (features[i] = { kind: kind === NUMBER ? 'numeric' : 'categorical', reference: new DriftReference(def.reference_windows, def.relearn_after) });
+          if (state.kind === 'numeric' && kind !== NUMBER) continue; // a string in a numeric feature: not comparable
           const r = agg[i] ?? (agg[i] = new Reservoir(def.reservoir_size));
-          if (state.kind === 'categorical') r.offer(String(kind === NUMBER ? walked.nums[v] : walked.raws[v]));
-          else if (kind === NUMBER) r.offer(walked.nums[v]); // a string in a numeric feature: not comparable
+          // the value is read only when the sample keeps it (a number read out is a new box)
+          const j = r.slot();
+          if (j < 0) continue;
+          r.items[j] = state.kind === 'categorical' ? String(kind === NUMBER ? walked.nums[v] : walked.raws[v]) : walked.nums[v];
         }
       }
     };

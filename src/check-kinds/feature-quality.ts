@@ -134,24 +134,31 @@ export const featureQualityKind: CheckKind<FeatureQualityDefinition> = {
       return c;
     };
 
-    /** judge: a non-null value against the feature's reference (the measures beyond null and zero rates) */
-    const judge = (c: FeatureCounts, i: number, v: number | string | boolean) => {
+    /** judgeNumber: a number against the feature's reference (the measures beyond null and zero rates) */
+    const judgeNumber = (c: FeatureCounts, i: number, x: number) => {
+      const ref = refs[i];
+      ref.learnNumber(x);
+      const learned = ref.learned;
+      const range = givenByIndex[i] ?? learned?.range;
+      if (range) {
+        c.ranged++;
+        if (x < range[0] || x > range[1]) c.outOfRange++;
+      }
+      if (!learned) return;
+      c.typed++;
+      if (learned.type !== 'number') typeChanged(c, 'number');
+    };
+
+    /** judgeOther: a string or a boolean against the feature's reference */
+    const judgeOther = (c: FeatureCounts, i: number, v: string | boolean) => {
       const ref = refs[i];
       ref.learn(v);
-      const type = typeof v as JsonType;
-      const range = givenByIndex[i] ?? ref.learned?.range;
-      if (range && type === 'number') {
-        c.ranged++;
-        if ((v as number) < range[0] || (v as number) > range[1]) c.outOfRange++;
-      }
       const learned = ref.learned;
       if (!learned) return;
       c.typed++;
-      if (type !== learned.type) {
-        c.typeChanged++;
-        c.otherTypes[type] = (c.otherTypes[type] ?? 0) + 1;
-      }
-      if (learned.categories && type !== 'number') {
+      const type = typeof v as JsonType;
+      if (type !== learned.type) typeChanged(c, type);
+      if (learned.categories) {
         c.categorised++;
         const s = String(v);
         if (!learned.categories.has(s)) {
@@ -161,6 +168,11 @@ export const featureQualityKind: CheckKind<FeatureQualityDefinition> = {
           else if (c.newValues.size < MAX_NEW_VALUES) c.newValues.set(s, 1);
         }
       }
+    };
+
+    const typeChanged = (c: FeatureCounts, type: JsonType) => {
+      c.typeChanged++;
+      c.otherTypes[type] = (c.otherTypes[type] ?? 0) + 1;
     };
 
     /** countWalk counts the values of an event's walked features objects (ServingFeatures) */
@@ -187,9 +199,9 @@ export const featureQualityKind: CheckKind<FeatureQualityDefinition> = {
           } else if (kind === NUMBER) {
             // the number stays a double here: passed on only when the reference needs it
             if (features.nums[v] === 0) c.zeros++;
-            if (needsReference) judge(c, i, features.nums[v]);
+            if (needsReference) judgeNumber(c, i, features.nums[v]);
           } else if (needsReference) {
-            judge(c, i, features.raws[v]!);
+            judgeOther(c, i, features.raws[v]!);
           }
         }
         const known = names.ofPlace[place];

@@ -48,16 +48,20 @@ export class FeatureReference {
   /** learn folds a value in while the reference period lasts. */
   learn(v: FeatureValue): void {
     if (this.learned || v === null) return;
-    if (typeof v === 'number') {
-      this.types.number++;
-      this.numbers.offer(v);
-      return;
-    }
+    if (typeof v === 'number') return this.learnNumber(v);
     this.types[typeof v as 'string' | 'boolean']++;
     if (this.categories) {
       this.categories.add(String(v));
       if (this.categories.size > this.o.maxCategories) this.categories = undefined;
     }
+  }
+
+  /** learnNumber: learn for a number, which the sample mostly does not keep (see Reservoir.slot) */
+  learnNumber(x: number): void {
+    if (this.learned) return;
+    this.types.number++;
+    const j = this.numbers.slot();
+    if (j >= 0) this.numbers.items[j] = x;
   }
 
   /** windowClosed counts one closed window with values; the last one of the period fixes what was learned. */

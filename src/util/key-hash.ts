@@ -34,6 +34,12 @@ export class KeyHash {
   stamp = 0;
   /** a byte of the second hash, 1..255: a table's fingerprint of the key (0 marks an empty slot) */
   fingerprint = 0;
+  /**
+   * a byte that picks where a table's probe goes when the key's block is full: the anchor's (so the
+   * keys of one request that overflow their block go on together to one other block, not one random
+   * block each), else the key's own
+   */
+  spread = 0;
   private a = BASIS_1;
   private b = BASIS_2;
   /** the first hash when anchor() was called, or -1: no anchor */
@@ -84,9 +90,16 @@ export class KeyHash {
   /** finish mixes the first hash into `index` (within the anchor's block, when anchored) and stamps the key */
   finish(): this {
     const h = mix32(this.a);
-    this.index = this.anchorHash < 0 ? h : ((mix32(this.anchorHash) & -KEY_BLOCK) | (h & (KEY_BLOCK - 1))) >>> 0;
     this.stamp = ((this.b | 1) >>> 0) * TWO_21 + (h >>> 11);
     this.fingerprint = this.b >>> 24 || 1; // its top byte; 0 marks an empty slot
+    if (this.anchorHash < 0) {
+      this.index = h;
+      this.spread = this.fingerprint;
+    } else {
+      const a = mix32(this.anchorHash);
+      this.index = ((a & -KEY_BLOCK) | (h & (KEY_BLOCK - 1))) >>> 0;
+      this.spread = mix32(this.anchorHash ^ 0x9e3779b9) & 0xff; // independent of the bits placing the block
+    }
     return this;
   }
 }

@@ -65,6 +65,19 @@ describe('RecentTable: recent keys with numbers, in typed arrays', () => {
     expect(t.key().add('r7').anchor().add('i10').find()).toBe(-1);
   });
 
+  test('the keys of one anchor fill whole blocks, one after the other, and are all found', () => {
+    const t = new RecentTable(1000, { num: true });
+    // 100 keys of one request: more than six blocks of 16
+    for (let i = 0; i < 100; i++) t.setNum(t.key().add('r1').anchor().add(`i${i}`).insert(), i);
+    const slots = Array.from({ length: 100 }, (_, i) => t.key().add('r1').anchor().add(`i${i}`).find());
+    expect(slots.map((s) => t.num(s))).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    const blocks = new Set(slots.map((s) => Math.floor(s / 2 / 16)));
+    expect(blocks.size).toBe(7); // 16 × 6 + 4: only the last block has room left
+    // a key not there is told apart after walking all seven
+    expect(t.key().add('r1').anchor().add('i100').find()).toBe(-1);
+    expect(t.size).toBe(100);
+  });
+
   test('earlyWithinMs counts keys dropped while still recent', () => {
     const t = new RecentTable(2, { ts: true, earlyWithinMs: 10 });
     // ts 0, 1 fill the young generation; 2, 3 the next one; the fifth key drops the first two

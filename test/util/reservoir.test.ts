@@ -24,4 +24,39 @@ describe('Reservoir', () => {
     for (const c of counts) expect(c).toBeGreaterThan(375);
     for (const c of counts) expect(c).toBeLessThan(625);
   });
+
+  test('stays uniform on a stream thousands of times its size (it skips ahead between kept items)', () => {
+    const counts = new Array(10).fill(0);
+    for (let run = 0; run < 20; run++) {
+      const r = new Reservoir<number>(300, run + 7);
+      for (let i = 0; i < 1_000_000; i++) r.offer(i);
+      expect(r.items).toHaveLength(300);
+      for (const x of r.items) counts[Math.floor(x / 100_000)]++;
+    }
+    // 6,000 sampled items over 10 deciles: 600 each expected
+    for (const c of counts) expect(c).toBeGreaterThan(480);
+    for (const c of counts) expect(c).toBeLessThan(720);
+  });
+
+  test('slot() places items as offer() does, so a caller can skip reading a value that is not kept', () => {
+    const offered = new Reservoir<number>(50, 3);
+    const slotted = new Reservoir<number>(50, 3);
+    let read = 0;
+    for (let i = 0; i < 20_000; i++) {
+      offered.offer(i);
+      const j = slotted.slot();
+      if (j >= 0) (slotted.items[j] = i), read++;
+    }
+    expect(slotted.items).toEqual(offered.items);
+    expect(slotted.seen).toBe(20_000);
+    // 50 · (1 + ln(20000 / 50)) ≈ 350 items kept on the way, not 20,000
+    expect(read).toBeLessThan(1000);
+  });
+
+  test('a sample of size 0 keeps nothing', () => {
+    const r = new Reservoir<number>(0);
+    for (let i = 0; i < 100; i++) r.offer(i);
+    expect(r.items).toEqual([]);
+    expect(r.seen).toBe(100);
+  });
 });
