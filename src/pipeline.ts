@@ -97,6 +97,8 @@ export function assemblePipeline(o: PipelineOptions): Pipeline {
     allowedLatenessMs: p.allowed_lateness,
     futureToleranceMs: p.future_tolerance,
     maxEventBytes: p.max_event_bytes,
+    // the feature checks' walk reads every value anyway: decoding checks the values through it
+    featureWalker: servingFeatures.hasReaders ? servingFeatures : undefined,
     metrics: createWindowMetrics(o.registry),
     logger: o.logger,
     clock: o.clock,

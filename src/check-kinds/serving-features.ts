@@ -1,4 +1,5 @@
 import type { Features, ServingEvent } from '../events/contract';
+import type { FeatureWalker } from '../events/decode';
 import { CANDIDATE, CONTEXT, type Place } from './feature-names';
 
 /** what a walked value is: `kinds[v]` */
@@ -30,7 +31,7 @@ const MAX_VALUES = 1 << 20;
  *   for (let o = shared.firstObject(k); o < shared.endObject(k); o++)
  *     for (let v = shared.objFrom[o]; v < shared.objTo[o]; v++) … shared.keys[v], shared.kinds[v], shared.nums[v]
  */
-export class ServingFeatures {
+export class ServingFeatures implements FeatureWalker {
   // per walked object (an event's context, then each candidate's features): its values [from, to) and place
   objFrom = new Int32Array(256);
   objTo = new Int32Array(256);
@@ -47,6 +48,9 @@ export class ServingFeatures {
   private objects = 0;
   private values = 0;
   private readonly readers: FeatureWalkReader[] = [];
+  /** after a walk that met a value that is no feature value: its object and key */
+  private badObject = 0;
+  private badKey: string | undefined;
 
   /** reader: a check's own cursor over the walks (one per check, made when the check is created) */
   reader(): FeatureWalkReader {
@@ -63,21 +67,46 @@ export class ServingFeatures {
     return this.eventObject[k + 1];
   }
 
-  /** find: the index of e's walk, looked for first at `hint` (where the reader expects it), then anywhere; -1 when e is not walked */
+  /** hasReaders: some check reads the walks (else walking is wasted) */
+  get hasReaders(): boolean {
+    return this.readers.length > 0;
+  }
+
+  /**
+   * find: the index of e's walk, looked for first at `hint` (where the reader expects it), then after
+   * it (past walks no check reads: events decoding walked and the engine did not admit), then
+   * before; -1 when e is not walked
+   */
   find(e: ServingEvent, hint: number): number {
-    if (hint < this.count && this.events[hint] === e) return hint;
-    for (let k = 0; k < this.count; k++) if (this.events[k] === e) return k;
+    for (let k = hint; k < this.count; k++) if (this.events[k] === e) return k;
+    for (let k = 0; k < Math.min(hint, this.count); k++) if (this.events[k] === e) return k;
     return -1;
+  }
+
+  /**
+   * walk (FeatureWalker, for decoding): append e's walk, for the checks to read, unless a value in it
+   * is no feature value (an object or an array): then where it is, and nothing of e is kept
+   */
+  walk(e: ServingEvent): { object: number; key: string } | undefined {
+    const k = this.append(e);
+    if (this.badKey === undefined) return undefined;
+    const bad = { object: this.badObject - this.eventObject[k] - 1, key: this.badKey };
+    this.badKey = undefined;
+    this.values = this.objFrom[this.eventObject[k]];
+    this.objects = this.eventObject[k];
+    this.events[k] = undefined;
+    this.count = k;
+    return bad;
   }
 
   /** append walks e's features (context, then each candidate's) and returns the index of its walk */
   append(e: ServingEvent): number {
     if (this.count === MAX_EVENTS || this.values > MAX_VALUES || this.allRead()) this.reset();
+    this.badKey = undefined;
     const k = this.count++;
     this.events[k] = e;
     this.eventObject[k] = this.objects;
-    this.walkObject(e.context, CONTEXT);
-    for (const c of e.candidates) this.walkObject(c.features, CANDIDATE);
+    if (this.walkObject(e.context, CONTEXT)) for (const c of e.candidates) if (!this.walkObject(c.features, CANDIDATE)) break;
     this.eventObject[k + 1] = this.objects;
     return k;
   }
@@ -96,7 +125,8 @@ export class ServingFeatures {
     for (const r of this.readers) r.next = 0;
   }
 
-  private walkObject(f: Features, place: Place): void {
+  /** walkObject: false when f holds a value that is no feature value (badObject, badKey say where) */
+  private walkObject(f: Features, place: Place): boolean {
     const o = this.objects++;
     if (o === this.objFrom.length) {
       this.objFrom = grow(this.objFrom);
@@ -118,12 +148,18 @@ export class ServingFeatures {
         this.nums[at] = v;
       } else if (v === null || v === undefined) {
         this.kinds[at] = MISSING;
+      } else if (typeof v === 'object') {
+        this.badObject = o;
+        this.badKey = key;
+        this.objTo[o] = this.values;
+        return false;
       } else {
         this.kinds[at] = OTHER;
         this.raws[at] = v;
       }
     }
     this.objTo[o] = this.values;
+    return true;
   }
 }
 

@@ -3,6 +3,9 @@ import type { RecEvent } from '../events/contract';
 
 type Node = Map<string, Node | number>;
 
+/** label sets remembered by the cache in front of the maps */
+const RECENT_SETS = 4;
+
 /**
  * LabelSets gives each distinct combination of an event's label values (its `by` fields) a small
  * id, found through one Map per field without building a string or an object per event: the hot
@@ -16,9 +19,15 @@ export class LabelSets<S> {
   /** per id: when it was last asked for (a counter of idOf calls) */
   private readonly lastUsed: number[] = [];
   private tick = 0;
-  /** the values of the last idOf, and their id (-1: none to compare with) */
-  private readonly lastValues: string[] = [];
-  private lastId = -1;
+  /**
+   * the last few sets asked for (their values and ids), compared before the maps: events come from a
+   * few sets at a time, interleaved (a stream mixes surfaces), so a cache of one missed at every change
+   */
+  private readonly recentValues: string[][] = [];
+  private readonly recentIds: number[] = [];
+  private recentNext = 0;
+  /** the subject's values, read once per idOf */
+  private readonly current: string[] = [];
 
   /**
    * @param names the label names, in order
@@ -40,33 +49,43 @@ export class LabelSets<S> {
     const n = this.names.length;
     if (n === 0) return this.sets.length ? 0 : this.create([]);
     this.tick++;
-    // consecutive subjects mostly carry the same labels: compare with the last one's before the maps
-    const last = this.lastValues;
-    if (this.lastId >= 0) {
+    const cur = this.current;
+    for (let i = 0; i < n; i++) cur[i] = this.valueOf(subject, i) ?? 'none';
+    for (let c = 0; c < this.recentIds.length; c++) {
+      const values = this.recentValues[c];
       let same = true;
-      for (let i = 0; i < n && same; i++) same = (this.valueOf(subject, i) ?? 'none') === last[i];
+      for (let i = 0; i < n && same; i++) same = cur[i] === values[i];
       if (same) {
-        this.lastUsed[this.lastId] = this.tick;
-        return this.lastId;
+        this.lastUsed[this.recentIds[c]] = this.tick;
+        return this.recentIds[c];
       }
     }
     let node = this.root;
     for (let i = 0; i < n; i++) {
-      const v = this.valueOf(subject, i) ?? 'none';
-      last[i] = v;
-      const next = node.get(v);
+      const next = node.get(cur[i]);
       if (next === undefined) {
-        this.lastId = -1; // extend may give a known set's id to another: no shortcut to it
+        // extend may give a known set's id to another: no shortcut may lead to it
+        this.recentIds.length = 0;
+        this.recentNext = 0;
         return this.extend(node, i, subject);
       }
       if (i === n - 1) {
         this.lastUsed[next as number] = this.tick;
-        this.lastId = next as number;
+        this.remember(next as number);
         return next as number;
       }
       node = next as Node;
     }
     throw new Error('unreachable: the loop returns at the last name');
+  }
+
+  /** remember puts the current values and their id in the cache of recent sets (round robin) */
+  private remember(id: number): void {
+    const c = this.recentNext;
+    this.recentNext = (c + 1) % RECENT_SETS;
+    const values = (this.recentValues[c] ??= []);
+    for (let i = 0; i < this.names.length; i++) values[i] = this.current[i];
+    this.recentIds[c] = id;
   }
 
   labels(id: number): Record<string, string> {

@@ -1,5 +1,5 @@
 import { EVENT_TYPES, type EventType, type RecEvent } from '../events/contract';
-import { decodeRecord, Rejection, tooLarge } from '../events/decode';
+import { decodeRecord, Rejection, tooLarge, type FeatureWalker } from '../events/decode';
 import type { Observation, ScheduledCheck, StreamingCheck } from '../check-kinds/kind';
 import type { EventSink, PushResult, RawRecord, RecordPosition } from '../sources/source';
 import { WindowProgress } from './progress';
@@ -21,6 +21,8 @@ export interface WindowEngineOptions {
   maxEventBytes: number;
   metrics: WindowMetrics;
   logger: Logger;
+  /** reads every feature value of the serving events for the checks: decoding lets it check them (FeatureWalker) */
+  featureWalker?: FeatureWalker;
   /** a live clock rejects events too far ahead of now; replay has none */
   clock?: Clock;
   onWindowClosed(check: WindowedCheck, start: number, end: number, observations: Observation[]): Promise<void>;
@@ -224,7 +226,7 @@ export class WindowEngine implements EventSink {
     const events = this.chunk;
     const positions = this.chunkPositions;
     let n = 0;
-    const decodeOptions = { maxBytes: this.o.maxEventBytes };
+    const decodeOptions = { maxBytes: this.o.maxEventBytes, features: this.o.featureWalker };
     // the live clock's limit, read once per chunk (a chunk takes a millisecond)
     const clockHorizon = this.o.clock ? this.o.clock() + this.o.futureToleranceMs : Infinity;
     for (let i = from; i < to; i++) {

@@ -2,6 +2,7 @@ import { builtinCheckKinds } from '../../src/check-kinds';
 import type { StreamingCheck } from '../../src/check-kinds/kind';
 import { MISSING, NUMBER, OTHER, ServingFeatures } from '../../src/check-kinds/serving-features';
 import type { RecEvent, ServingEvent } from '../../src/events/contract';
+import { decodeEvent } from '../../src/events/decode';
 import { seededRandom } from '../detectors/seeded-random';
 import { runInTurn, serving, streamingCheck, T0, valueOf } from './helpers';
 
@@ -91,5 +92,43 @@ describe('ServingFeatures: one walk of the feature values for every feature chec
     expect(valueOf(last[1], { feature: 'context.device', measure: 'new_category_rate' })).toBeGreaterThan(0.2);
     expect(valueOf(last[1], { feature: 'popularity', measure: 'out_of_range_rate' })).toBeGreaterThan(0.3);
     expect(valueOf(last[2], { feature: 'popularity' })).toBeGreaterThan(0);
+  });
+});
+
+describe('ServingFeatures as the decoder\'s FeatureWalker: the values are read once, by the walk', () => {
+  const line = (cands: unknown[], context: unknown = { hour: 3 }) =>
+    JSON.stringify({ type: 'serving', ts: T0, request_id: 'r1', user_id: 'u1', model_version: 'v1', context, candidates: cands.map((features, i) => ({ item_id: `i${i}`, features })), scores: cands.map(() => 0.5), latency_ms: 20 });
+
+  test('a decoded serving event is already walked: a check reading it finds the walk, with every value', () => {
+    const shared = new ServingFeatures();
+    const reader = shared.reader();
+    const r = decodeEvent(line([{ a: 0.25, b: 'x' }, { a: null }]), { features: shared });
+    if (!r.ok) throw new Error(r.detail);
+    expect(shared.find(r.event as ServingEvent, 0)).toBe(0);
+    const k = reader.walk(r.event as ServingEvent);
+    expect(k).toBe(0);
+    expect(shared.endObject(k) - shared.firstObject(k)).toBe(3); // the context and two candidates
+    const nums = [];
+    for (let v = shared.objFrom[1]; v < shared.objTo[1]; v++) nums.push([shared.keys[v], shared.kinds[v] === NUMBER ? shared.nums[v] : shared.raws[v]]);
+    expect(nums).toEqual([['a', 0.25], ['b', 'x']]);
+  });
+
+  test('a value that is no feature value is rejected as without a walker, same reason and message, and nothing of the event is kept', () => {
+    for (const [cands, context, where] of [
+      [[{ a: 1 }, { a: 2, b: { nested: true } }], { hour: 3 }, 'candidates[1].features.b'],
+      [[{ a: 1 }], { hour: [3] }, 'context.hour'],
+    ] as const) {
+      const shared = new ServingFeatures();
+      shared.reader();
+      const walked = decodeEvent(line([...cands], context), { features: shared });
+      const alone = decodeEvent(line([...cands], context));
+      expect(walked).toEqual(alone);
+      expect(walked).toMatchObject({ ok: false, reason: 'wrong_type', detail: `serving: "${where}" must be a number, string, boolean or null` });
+      // the next event's walk is the first one kept
+      const next = decodeEvent(line([{ a: 3 }]), { features: shared });
+      if (!next.ok) throw new Error(next.detail);
+      expect(shared.find(next.event as ServingEvent, 0)).toBe(0);
+      expect(shared.endObject(0)).toBe(2);
+    }
   });
 });

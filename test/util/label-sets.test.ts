@@ -53,6 +53,27 @@ describe('LabelSets: an id per distinct label set', () => {
     expect(s.labels(c)).toEqual({ surface: 'c', model_version: 'v' });
   });
 
+  test('interleaved sets are answered alike, and one replaced while interleaved is not answered for its old labels', () => {
+    const s = make(3);
+    const ev = (surface: string) => ({ surface, model_version: 'v' });
+    const a = s.idOf(ev('a'));
+    const b = s.idOf(ev('b'));
+    for (let i = 0; i < 5; i++) {
+      expect(s.idOf(ev('a'))).toBe(a);
+      expect(s.idOf(ev('b'))).toBe(b);
+    }
+    const c = s.idOf(ev('c'));
+    const d = s.idOf(ev('d')); // a fourth set: replaces a, the least recent of a, b, c
+    expect(d).toBe(a);
+    expect(s.idOf(ev('b'))).toBe(b);
+    expect(s.idOf(ev('d'))).toBe(d);
+    expect(s.labels(d)).toEqual({ surface: 'd', model_version: 'v' });
+    const a2 = s.idOf(ev('a')); // a is new again: it replaces c, now the least recent
+    expect(a2).toBe(c);
+    expect(s.labels(a2)).toEqual({ surface: 'a', model_version: 'v' });
+    expect(s.idOf(ev('d'))).toBe(d);
+  });
+
   test('no names: one set, the empty one', () => {
     const s = new LabelSets<Ev>([], 5, () => undefined);
     expect([s.idOf({}), s.idOf({ surface: 'x' })]).toEqual([0, 0]);
