@@ -25,7 +25,7 @@ describe('Reservoir', () => {
     for (const c of counts) expect(c).toBeLessThan(625);
   });
 
-  test('stays uniform on a stream thousands of times its size (it skips ahead between kept items)', () => {
+  test('stays uniform on a stream thousands of times its size', () => {
     const counts = new Array(10).fill(0);
     for (let run = 0; run < 20; run++) {
       const r = new Reservoir<number>(300, run + 7);
@@ -49,7 +49,7 @@ describe('Reservoir', () => {
     }
     expect(slotted.items).toEqual(offered.items);
     expect(slotted.seen).toBe(20_000);
-    // 50 · (1 + ln(20000 / 50)) ≈ 350 items kept on the way, not 20,000
+    // about 50 · (1 + ln(20000 / 50)) ≈ 350 items kept on the way, not 20,000
     expect(read).toBeLessThan(1000);
   });
 
