@@ -256,14 +256,9 @@ export class RecentTable {
       for (let s = from; s < to; s += this.stride) if (this.cells[s] !== 0 && this.newestTs - this.cells[s + this.tsAt] <= within) this.evictedEarly++;
     }
     this.cells.fill(0, from, to);
-    // the old generation's 16 bytes of every block: four words at (block·32 + old·16) / 4
+    // the old generation's bytes of every block: BLOCK_WORDS words at (block·32 + old·16) / 4
     const words = this.words;
-    for (let w = old * 4; w < words.length; w += 8) {
-      words[w] = 0;
-      words[w + 1] = 0;
-      words[w + 2] = 0;
-      words[w + 3] = 0;
-    }
+    for (let w = old * BLOCK_WORDS; w < words.length; w += 2 * BLOCK_WORDS) for (let j = 0; j < BLOCK_WORDS; j++) words[w + j] = 0;
     this.count[old] = 0;
     this.young = old;
   }
