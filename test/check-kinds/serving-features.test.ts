@@ -113,6 +113,20 @@ describe('ServingFeatures as the decoder\'s FeatureWalker: the values are read o
     expect(nums).toEqual([['a', 0.25], ['b', 'x']]);
   });
 
+  test('a walked event the engine then does not admit is skipped: the next one is found where it is, not walked again', () => {
+    const shared = new ServingFeatures();
+    const reader = shared.reader();
+    const decoded = [line([{ a: 1 }]), line([{ a: 2 }]), line([{ a: 3 }])].map((l) => {
+      const r = decodeEvent(l, { features: shared });
+      if (!r.ok) throw new Error(r.detail);
+      return r.event as ServingEvent;
+    });
+    // the first is not admitted (late, say): the checks read the second and third only
+    expect(reader.walk(decoded[1])).toBe(1);
+    expect(reader.walk(decoded[2])).toBe(2);
+    expect(shared.endObject(2)).toBe(6); // three walks of two objects each: nothing walked twice
+  });
+
   test('a value that is no feature value is rejected as without a walker, same reason and message, and nothing of the event is kept', () => {
     for (const [cands, context, where] of [
       [[{ a: 1 }, { a: 2, b: { nested: true } }], { hour: 3 }, 'candidates[1].features.b'],
