@@ -9,7 +9,8 @@
 // is bimodal. Here the builds are loaded side by side in ONE process (each its own module graph) and
 // their pipelines run in turn over the same events, the order rotating every round, so a slow spell
 // hits all of them alike; the figure is each build's median time relative to the first's, place by
-// place in the round (see relative). Rounds spread widely on a shared machine: use 15 or more.
+// place in the round (see relative). Rounds spread widely on a shared machine: use 20–30 (an A/A of
+// 30 rounds printed 1.009).
 import { join, resolve } from 'node:path';
 import { line, pipelineFactory } from './stream-events.mjs';
 
@@ -88,8 +89,8 @@ const quantile = (xs, q) => {
 /**
  * relative: build k's time relative to the first build's, compared position by position (the median
  * of its runs in each place of the round against the first build's in the same place), the geometric
- * mean over the places. The median of per-round ratios swung with the order: on this machine the
- * second run of a round took 10–15% longer than the first, whichever build it was.
+ * mean over the places. The median of per-round ratios swung with the order: in one run on this
+ * machine the second run of a round took 10–15% longer than the first, whichever build it was.
  */
 const relative = (k) => Math.exp(byPosition[k].reduce((sum, ts, j) => sum + Math.log(quantile(ts, 0.5) / quantile(byPosition[0][j], 0.5)), 0) / builds.length);
 console.log(`${n} events, ${rounds} rounds; ${parsed ? 'events parsed beforehand' : `bare JSON.parse median ${quantile(bareTimes, 0.5).toFixed(0)} ms`}`);
