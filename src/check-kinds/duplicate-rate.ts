@@ -4,6 +4,7 @@ import { EVENT_TYPES, type EventType, type RecEvent } from '../events/contract';
 import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type EvidenceItem, type Observation } from './kind';
 import { addEventKey, RecentKeys } from './recent-keys';
 import { WindowedState } from './windowed';
+import { RecentCache } from '../util/recent-cache';
 
 const schema = z.strictObject({
   ...commonCheckFields,
@@ -61,37 +62,11 @@ interface TypeCounts {
   /** segment (first value → second value) → [events, duplicates] */
   segments: Map<string, Map<string, [number, number]>>;
   segmentCount: number;
-  /**
-   * the counts of the last few segments seen, looked at before the maps: events come from a few
-   * segments at a time (surfaces, model versions), interleaved, so a cache of one missed at every
-   * change of surface
-   */
-  recentSegments: SegmentCache;
+  /** the counts of the last few segments seen, looked at before the maps (events interleave surfaces and versions) */
+  recentSegments: RecentCache<[number, number]>;
 }
 
 const RECENT_SEGMENTS = 4;
-interface SegmentCache {
-  first: string[];
-  second: string[];
-  counts: Array<[number, number]>;
-  /** the entry the next new segment replaces (round robin) */
-  next: number;
-}
-const emptyCache = (): SegmentCache => ({ first: [], second: [], counts: [], next: 0 });
-
-/** cached: the counts of segment (first, second) when the cache holds them */
-function cached(r: SegmentCache, first: string, second: string): [number, number] | undefined {
-  for (let i = 0; i < r.counts.length; i++) if (r.first[i] === first && r.second[i] === second) return r.counts[i];
-  return undefined;
-}
-
-function remember(r: SegmentCache, first: string, second: string, counts: [number, number]): void {
-  const i = r.next;
-  r.first[i] = first;
-  r.second[i] = second;
-  r.counts[i] = counts;
-  r.next = (i + 1) % RECENT_SEGMENTS;
-}
 
 /**
  * duplicate-rate: per window and event type, the share of events that repeat an earlier one (same
@@ -106,6 +81,8 @@ export const duplicateRateKind: CheckKind<DuplicateRateDefinition> = {
   create(def) {
     const recent = new RecentKeys(def.lookback, def.max_keys);
     const windows = new WindowedState(() => new Map<EventType, TypeCounts>());
+    /** the event's segment [first, second], reused */
+    const segment = ['', ''];
     return {
       mode: 'streaming',
       eventTypes: def.event_types,
@@ -113,19 +90,19 @@ export const duplicateRateKind: CheckKind<DuplicateRateDefinition> = {
       add(ws, e) {
         const agg = windows.at(ws);
         let c = agg.get(e.type);
-        if (!c) agg.set(e.type, (c = { events: 0, duplicates: 0, segments: new Map(), segmentCount: 0, recentSegments: emptyCache() }));
+        if (!c) agg.set(e.type, (c = { events: 0, duplicates: 0, segments: new Map(), segmentCount: 0, recentSegments: new RecentCache(RECENT_SEGMENTS) }));
         addEventKey(recent.key(), e, def.match_ts);
         const dup = recent.seen(e.ts);
         c.events++;
         if (dup) c.duplicates++;
-        const first = segmentFirst(e);
-        const second = segmentSecond(e);
-        let s = cached(c.recentSegments, first, second);
+        const first = (segment[0] = segmentFirst(e));
+        const second = (segment[1] = segmentSecond(e));
+        let s = c.recentSegments.get(segment);
         let inner: Map<string, [number, number]> | undefined;
         if (!s) {
           inner = c.segments.get(first);
           s = inner?.get(second);
-          if (s) remember(c.recentSegments, first, second, s);
+          if (s) c.recentSegments.set(segment, s);
         }
         if (s) {
           s[0]++;
@@ -133,7 +110,7 @@ export const duplicateRateKind: CheckKind<DuplicateRateDefinition> = {
         } else if (c.segmentCount < MAX_SEGMENTS) {
           if (!inner) c.segments.set(first, (inner = new Map()));
           inner.set(second, (s = [1, dup ? 1 : 0]));
-          remember(c.recentSegments, first, second, s);
+          c.recentSegments.set(segment, s);
           c.segmentCount++;
         }
       },

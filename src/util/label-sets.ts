@@ -1,9 +1,10 @@
 import { labelsKey } from '../check-kinds/kind';
 import type { RecEvent } from '../events/contract';
+import { RecentCache } from './recent-cache';
 
 type Node = Map<string, Node | number>;
 
-/** label sets remembered by the cache in front of the maps */
+/** label sets remembered by the cache in front of the maps (events interleave a few sets) */
 const RECENT_SETS = 4;
 
 /**
@@ -19,13 +20,8 @@ export class LabelSets<S> {
   /** per id: when it was last asked for (a counter of idOf calls) */
   private readonly lastUsed: number[] = [];
   private tick = 0;
-  /**
-   * the last few sets asked for (their values and ids), compared before the maps: events come from a
-   * few sets at a time, interleaved (a stream mixes surfaces), so a cache of one missed at every change
-   */
-  private readonly recentValues: string[][] = [];
-  private readonly recentIds: number[] = [];
-  private recentNext = 0;
+  /** the ids of the last few sets asked for, by their values, looked at before the maps */
+  private readonly recent = new RecentCache<number>(RECENT_SETS);
   /** the subject's values, read once per idOf */
   private readonly current: string[] = [];
 
@@ -51,41 +47,26 @@ export class LabelSets<S> {
     this.tick++;
     const cur = this.current;
     for (let i = 0; i < n; i++) cur[i] = this.valueOf(subject, i) ?? 'none';
-    for (let c = 0; c < this.recentIds.length; c++) {
-      const values = this.recentValues[c];
-      let same = true;
-      for (let i = 0; i < n && same; i++) same = cur[i] === values[i];
-      if (same) {
-        this.lastUsed[this.recentIds[c]] = this.tick;
-        return this.recentIds[c];
-      }
+    const hit = this.recent.get(cur);
+    if (hit !== undefined) {
+      this.lastUsed[hit] = this.tick;
+      return hit;
     }
     let node = this.root;
     for (let i = 0; i < n; i++) {
       const next = node.get(cur[i]);
       if (next === undefined) {
-        // extend may give a known set's id to another: no shortcut may lead to it
-        this.recentIds.length = 0;
-        this.recentNext = 0;
+        this.recent.clear(); // extend may give a known set's id to another: no shortcut may lead to it
         return this.extend(node, i, subject);
       }
       if (i === n - 1) {
         this.lastUsed[next as number] = this.tick;
-        this.remember(next as number);
+        this.recent.set(cur, next as number);
         return next as number;
       }
       node = next as Node;
     }
     throw new Error('unreachable: the loop returns at the last name');
-  }
-
-  /** remember puts the current values and their id in the cache of recent sets (round robin) */
-  private remember(id: number): void {
-    const c = this.recentNext;
-    this.recentNext = (c + 1) % RECENT_SETS;
-    const values = (this.recentValues[c] ??= []);
-    for (let i = 0; i < this.names.length; i++) values[i] = this.current[i];
-    this.recentIds[c] = id;
   }
 
   labels(id: number): Record<string, string> {
