@@ -23,7 +23,7 @@ function mix32(h: number): number {
 /**
  * KeyHash hashes a key of one or more parts (strings, or integers such as epoch milliseconds) into
  * two independent 32-bit hashes without building a string, for the typed-array tables of the hot
- * path (RecentTable, ItemCounts). After finish(): `index`, well mixed for a power-of-two table, and
+ * path (RecentTable). After finish(): `index`, well mixed for a power-of-two table, and
  * `stamp`, the key as one non-zero 53-bit number (the second hash and 21 bits of the first), so a
  * false match needs both hashes to collide.
  *
@@ -53,10 +53,11 @@ export class KeyHash {
   }
 
   /**
-   * anchor: the parts added so far (a request id) choose where in a table the key lives, the rest
-   * only which of a block of 16 neighbouring slots: keys of one request land side by side, so the
-   * impressions of a slate, its serving call and its engagements share a few cache lines and one
-   * page instead of touching one random cache line (and, in a big table, one page walk) each.
+   * anchor: the parts added so far (a request id) alone choose where in a table the key lives (its
+   * block of 16 slots, and where it goes on when that is full); the rest only tell keys apart: keys
+   * of one request land side by side, so the impressions of a slate, its serving call and its
+   * engagements share a few cache lines and one page instead of touching one random cache line (and,
+   * in a big table, one page walk) each.
    */
   anchor(): this {
     this.anchorHash = this.a >>> 0;
@@ -87,7 +88,7 @@ export class KeyHash {
     return this;
   }
 
-  /** finish mixes the first hash into `index` (within the anchor's block, when anchored) and stamps the key */
+  /** finish mixes the first hash (the anchor's, when anchored) into `index` and `spread`, and stamps the key */
   finish(): this {
     const h = mix32(this.a);
     this.stamp = ((this.b | 1) >>> 0) * TWO_21 + (h >>> 11);
@@ -96,8 +97,7 @@ export class KeyHash {
       this.index = h;
       this.spread = this.fingerprint;
     } else {
-      const a = mix32(this.anchorHash);
-      this.index = ((a & -KEY_BLOCK) | (h & (KEY_BLOCK - 1))) >>> 0;
+      this.index = mix32(this.anchorHash);
       this.spread = mix32(this.anchorHash ^ 0x9e3779b9) & 0xff; // independent of the bits placing the block
     }
     return this;
