@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { durationSchema } from '../config/duration';
 import { EVENT_TYPES, type EventType, type RecEvent } from '../events/contract';
 import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type EvidenceItem, type Observation } from './kind';
-import { addEventKey, RecentKeys } from './recent-keys';
+import { addEventKey, NEW, RecentKeys, SKIPPED } from './recent-keys';
 import { WindowedState } from './windowed';
 import { RecentCache } from '../util/recent-cache';
 
@@ -19,9 +19,15 @@ const schema = z.strictObject({
   lookback: durationSchema.default(3_600_000),
   /** at least this many recent event keys are remembered (up to twice as many; two hashes and a time each); the oldest go first */
   max_keys: z.number().int().positive().default(200_000),
+  /**
+   * auto: when max_keys keys come faster than the look-back, remember the keys of 1 request in 2, 4, …
+   * (by a hash of the request id) so the whole look-back is covered, and measure the share over
+   * them; off: remember every key, the oldest forgotten first (a look-back cut short at high volume)
+   */
+  sampling: z.enum(['auto', 'off']).default('auto'),
   /** also require the same `ts`: only exact re-deliveries count, not a user clicking twice */
   match_ts: z.boolean().default(false),
-  /** windows with fewer events of a type are too small to judge */
+  /** windows with fewer events of a type (judged ones, when sampled) are too small to judge */
   min_events: z.number().int().nonnegative().default(50),
 });
 export type DuplicateRateDefinition = z.infer<typeof schema> & CheckDefinition;
@@ -58,8 +64,10 @@ const EVIDENCE_ITEMS = 5;
 
 interface TypeCounts {
   events: number;
+  /** events judged (all of them unless sampled), and the duplicates among them */
+  judged: number;
   duplicates: number;
-  /** segment (first value → second value) → [events, duplicates] */
+  /** segment (first value → second value) → [judged events, duplicates] */
   segments: Map<string, Map<string, [number, number]>>;
   segmentCount: number;
   /** the counts of the last few segments seen, looked at before the maps (events interleave surfaces and versions) */
@@ -79,7 +87,7 @@ export const duplicateRateKind: CheckKind<DuplicateRateDefinition> = {
   mode: 'streaming',
   schema: schema as z.ZodType<DuplicateRateDefinition>,
   create(def) {
-    const recent = new RecentKeys(def.lookback, def.max_keys);
+    const recent = new RecentKeys(def.lookback, def.max_keys, def.sampling === 'auto');
     const windows = new WindowedState(() => new Map<EventType, TypeCounts>());
     /** the event's segment [first, second], reused */
     const segment = ['', ''];
@@ -90,10 +98,13 @@ export const duplicateRateKind: CheckKind<DuplicateRateDefinition> = {
       add(ws, e) {
         const agg = windows.at(ws);
         let c = agg.get(e.type);
-        if (!c) agg.set(e.type, (c = { events: 0, duplicates: 0, segments: new Map(), segmentCount: 0, recentSegments: new RecentCache(RECENT_SEGMENTS) }));
+        if (!c) agg.set(e.type, (c = { events: 0, judged: 0, duplicates: 0, segments: new Map(), segmentCount: 0, recentSegments: new RecentCache(RECENT_SEGMENTS) }));
         addEventKey(recent.key(), e, def.match_ts);
-        const dup = recent.seen(e.ts);
+        const seen = recent.seen(e.ts);
         c.events++;
+        if (seen === SKIPPED) return;
+        const dup = seen !== NEW;
+        c.judged++;
         if (dup) c.duplicates++;
         const first = (segment[0] = segmentFirst(e));
         const second = (segment[1] = segmentSecond(e));
@@ -119,7 +130,7 @@ export const duplicateRateKind: CheckKind<DuplicateRateDefinition> = {
         const out: Observation[] = [];
         for (const type of def.event_types) {
           const c = agg.get(type);
-          if (!c || c.events < def.min_events) continue;
+          if (!c || c.judged < def.min_events) continue;
           const [n1, n2] = SEGMENT_NAMES[type];
           const segments: Array<[string, [number, number]]> = [];
           for (const [first, inner] of c.segments) {
@@ -129,11 +140,17 @@ export const duplicateRateKind: CheckKind<DuplicateRateDefinition> = {
             .filter(([, [, d]]) => d > 0)
             .sort((a, b) => b[1][1] - a[1][1] || a[0].localeCompare(b[0]))
             .slice(0, EVIDENCE_ITEMS)
-            .map(([name, [n, d]]) => ({ name, value: d / n, note: `${d} of ${n} events repeat earlier ones` }));
+            .map(([name, [n, d]]) => ({ name, value: d / n, note: `${d} of ${n} ${c.judged < c.events ? 'sampled ' : ''}events repeat earlier ones` }));
           out.push({
             labels: { event_type: type },
-            value: c.duplicates / c.events,
-            details: { events: c.events, duplicates: c.duplicates, remembered_keys: recent.size, evicted_early: recent.evictedEarly },
+            value: c.duplicates / c.judged,
+            details: {
+              events: c.events,
+              ...(c.judged < c.events ? { judged_events: c.judged, sample_rate: recent.sampleRate } : {}),
+              duplicates: c.duplicates,
+              remembered_keys: recent.size,
+              evicted_early: recent.evictedEarly,
+            },
             evidence,
           });
         }

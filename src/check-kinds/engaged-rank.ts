@@ -33,6 +33,13 @@ const schema = z
     /** how many items the evidence lists */
     list_items: z.number().int().positive().default(5),
     ...joinFields,
+    /**
+     * join by request: auto — when join_capacity impressions do not last join_window, remember the
+     * impressions of 1 request in 2, 4, … (by a hash of the request id) for the whole join window
+     * and measure the engagements of those requests; off — remember every impression, the oldest
+     * forgotten first (late engagements then go unjoined at high volume)
+     */
+    join_sampling: z.enum(['auto', 'off']).default('auto'),
   })
   .refine((d) => d.k <= d.max_position, { message: 'k must not exceed max_position', path: ['k'] });
 export type EngagedRankDefinition = z.infer<typeof schema> & CheckDefinition;
@@ -60,7 +67,7 @@ export const engagedRankKind: CheckKind<EngagedRankDefinition> = {
   create(def, deps) {
     const actions = new Set(def.actions);
     // join by request: the pipeline's shared table of shown impressions; by user and item: a table of its own
-    const shared = def.join === 'request' ? (deps.shownImpressions ?? new ShownImpressions()).want(def.join_capacity) : undefined;
+    const shared = def.join === 'request' ? (deps.shownImpressions ?? new ShownImpressions()).want(def.join_capacity, def.join_window, def.join_sampling === 'auto') : undefined;
     const sets = eventLabelSets(def.by, def.max_series);
     const own = shared ? undefined : new ImpressionJoin({ mode: def.join, capacity: def.join_capacity, windowMs: def.join_window, perItem: true });
     const windows = new WindowedState(() => new Map<number, SeriesAgg>());
@@ -105,6 +112,7 @@ export const engagedRankKind: CheckKind<EngagedRankDefinition> = {
             value,
             details: {
               engagements: h.n,
+              ...(shared && shared.sampleRate < 1 ? { sampled_requests: shared.sampleRate } : {}),
               mean_position: round(h.mean()),
               median_position: h.quantile(0.5),
               [`share_beyond_${def.k}`]: round(h.shareFrom(def.k)),

@@ -16,7 +16,10 @@ export const joinFields = {
   join: z.enum(JOIN_MODES).default('request'),
   /** how many recent impressions (or requests) are remembered for the join, at least (up to twice as many); the oldest are forgotten first */
   join_capacity: z.number().int().positive().default(200_000),
-  /** user_item only: an engagement later than this after the impression is not credited to it */
+  /**
+   * user_item: an engagement later than this after the impression is not credited to it; request
+   * (engaged-rank): how long impressions must be remembered for their engagements (see join_sampling)
+   */
   join_window: durationSchema.default(30 * 60_000),
 };
 

@@ -1,4 +1,5 @@
 import type { EngagementEvent, ImpressionEvent } from '../events/contract';
+import { HorizonSampler } from '../util/horizon-sampler';
 import { LabelSets } from '../util/label-sets';
 import { RecentTable } from '../util/recent-table';
 
@@ -30,19 +31,38 @@ export interface ShownLabels {
  * bit of its own to flag impressions (score-drift's "already engaged"), and `remember`s every
  * impression it takes: the checks sharing it take the same impressions, and a second remember of one
  * finds it already there.
+ *
+ * A check may also want the impressions kept for a time (engaged-rank's join window). When the
+ * capacity cannot hold that long at the stream's rate, a HorizonSampler keeps the impressions of
+ * 1 request in 2, 4, … (by a hash of the request id) and `find` answers only engagements of those
+ * requests: a sample of the engagements, each still joined, instead of only the quick ones.
  */
 export class ShownImpressions {
   private table?: RecentTable;
+  private sampler?: HorizonSampler;
   private capacity = 0;
+  private horizonMs = 0;
+  private sampling = true;
   /** flag bits claimed so far */
   private claimed = 0;
   private readonly labelSets = new LabelSets<ImpressionEvent>(['surface', 'model_version'], MAX_LABEL_SETS, (e, i) => (i === 0 ? e.surface : e.model_version));
 
-  /** want: keep at least this many impressions (asked before the first event) */
-  want(capacity: number): this {
+  /**
+   * want: keep at least this many impressions (asked before the first event), for horizonMs of
+   * event time if given (sampling requests when the capacity cannot hold that long; any check that
+   * says sampling false keeps every impression instead, the oldest forgotten first)
+   */
+  want(capacity: number, horizonMs = 0, sampling = true): this {
     if (this.table) throw new Error('ShownImpressions: want() after the first impression');
     this.capacity = Math.max(this.capacity, capacity);
+    this.horizonMs = Math.max(this.horizonMs, horizonMs);
+    this.sampling &&= sampling;
     return this;
+  }
+
+  /** the share of requests whose engagements find their impression now (1 unless sampled) */
+  get sampleRate(): number {
+    return this.sampler?.rate ?? 1;
   }
 
   /** claimMark: a flag bit of the caller's own, for mark()/marked() */
@@ -52,17 +72,28 @@ export class ShownImpressions {
   }
 
   remember(e: ImpressionEvent): void {
-    const t = (this.table ??= new RecentTable(Math.max(1, this.capacity), { num: true, num2: true }));
-    const slot = t.key().add(e.request_id).anchor().add(e.item_id).findOrAdd();
+    const t = this.table ?? this.create();
+    t.key().add(e.request_id).anchor().add(e.item_id);
+    if (!this.sampler!.remembers(t.sample())) return;
+    const slot = t.findOrAdd();
     if (!t.added) return; // remembered already (by another check, or shown twice in one request)
+    this.sampler!.kept(e.ts);
     t.setNum(slot, Math.min(e.position, MAX_POSITION) * POSITION_UNIT + this.labelSets.idOf(e));
     t.setNum2(slot, e.score);
   }
 
   /** find: the slot of the impression the engagement answers (same request_id and item_id), or -1 */
   find(e: EngagementEvent): number {
-    if (!this.table || e.request_id === undefined) return -1;
-    return this.table.key().add(e.request_id).anchor().add(e.item_id).find();
+    const t = this.table;
+    if (!t || e.request_id === undefined) return -1;
+    t.key().add(e.request_id).anchor().add(e.item_id);
+    return this.sampler!.judges(t.sample()) ? t.find() : -1;
+  }
+
+  private create(): RecentTable {
+    const capacity = Math.max(1, this.capacity);
+    this.sampler = new HorizonSampler(capacity, this.horizonMs, this.sampling && this.horizonMs > 0);
+    return (this.table = new RecentTable(capacity, { num: true, num2: true }));
   }
 
   position(slot: number): number {

@@ -40,6 +40,11 @@ export class KeyHash {
    * block each), else the key's own
    */
   spread = 0;
+  /**
+   * a 32-bit hash of the anchor (else of the whole key) for sampling keys by (HorizonSampler): the
+   * same for every key of one request, independent of the bits that place the key
+   */
+  sample = 0;
   private a = BASIS_1;
   private b = BASIS_2;
   /** the first hash when anchor() was called, or -1: no anchor */
@@ -88,7 +93,7 @@ export class KeyHash {
     return this;
   }
 
-  /** finish mixes the first hash (the anchor's, when anchored) into `index` and `spread`, and stamps the key */
+  /** finish mixes the first hash (the anchor's, when anchored) into `index`, `spread` and `sample`, and stamps the key */
   finish(): this {
     const h = mix32(this.a);
     this.stamp = ((this.b | 1) >>> 0) * TWO_21 + (h >>> 11);
@@ -96,9 +101,11 @@ export class KeyHash {
     if (this.anchorHash < 0) {
       this.index = h;
       this.spread = this.fingerprint;
+      this.sample = mix32(this.a ^ 0x9e3779b9);
     } else {
       this.index = mix32(this.anchorHash);
-      this.spread = mix32(this.anchorHash ^ 0x9e3779b9) & 0xff; // independent of the bits placing the block
+      this.sample = mix32(this.anchorHash ^ 0x9e3779b9); // independent of the bits placing the block
+      this.spread = this.sample & 0xff; // sampling reads the top bits
     }
     return this;
   }

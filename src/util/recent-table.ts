@@ -76,8 +76,9 @@ export class RecentTable {
   private young = 0;
   private readonly count = [0, 0];
   private newestTs = -Infinity;
-  /** the key being built (key().add()…) */
+  /** the key being built (key().add()…), and whether it is still open (not finished) */
   private readonly h = new KeyHash();
+  private building = false;
 
   constructor(
     private readonly capacity: number,
@@ -108,6 +109,7 @@ export class RecentTable {
   /** key starts a new key; add its parts, then find() or insert() */
   key(): this {
     this.h.start();
+    this.building = true;
     return this;
   }
 
@@ -122,9 +124,18 @@ export class RecentTable {
     return this;
   }
 
+  /**
+   * sample: the key's sample hash (KeyHash.sample: its anchor's, when anchored), for a HorizonSampler
+   * to say whether the key is kept at all before it is looked up
+   */
+  sample(): number {
+    this.finish();
+    return this.h.sample;
+  }
+
   /** find returns the slot of the key built with key().add()…, the young generation first, or -1 */
   find(): number {
-    this.h.finish();
+    this.finish();
     const y = this.probe(this.young);
     return y >= 0 ? y : this.probe(1 - this.young);
   }
@@ -135,7 +146,7 @@ export class RecentTable {
    * 0): find then insert in one probe of each generation, for a look-back that mostly sees new keys.
    */
   findOrAdd(): number {
-    this.h.finish();
+    this.finish();
     const young = this.young;
     const found = this.probe(young);
     if (found >= 0) {
@@ -154,9 +165,16 @@ export class RecentTable {
    * slot's time and columns are 0: the caller sets them.
    */
   insert(): number {
-    this.h.finish();
+    this.finish();
     const found = this.probe(this.young);
     return found >= 0 ? found : this.addYoung(this.probeEnd);
+  }
+
+  /** finish ends the key being built (once: sample() and a lookup after it share it) */
+  private finish(): void {
+    if (!this.building) return;
+    this.h.finish();
+    this.building = false;
   }
 
   /** addYoung puts the finished key in the young generation at its free slot `empty` (after a rotation: wherever the key's probe starts) */

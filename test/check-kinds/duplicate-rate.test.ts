@@ -1,5 +1,5 @@
 import { duplicateRateKind } from '../../src/check-kinds/duplicate-rate';
-import { addEventKey, RecentKeys } from '../../src/check-kinds/recent-keys';
+import { addEventKey, NEW, RecentKeys, REPEATED } from '../../src/check-kinds/recent-keys';
 import type { EngagementEvent, ImpressionEvent, RecEvent } from '../../src/events/contract';
 import { MIN, serving, streamingCheck, T0 } from './helpers';
 
@@ -11,7 +11,7 @@ const eng = (item: string, action: string, ts = T0): EngagementEvent => ({ type:
 describe('RecentKeys: a bounded look-back set', () => {
   const seen = (r: RecentKeys, key: string, ts: number) => {
     r.key().add(key);
-    return r.seen(ts);
+    return r.seen(ts) === REPEATED;
   };
   test('a key is a repeat within the look-back only', () => {
     const r = new RecentKeys(10 * MIN, 100);
@@ -95,8 +95,59 @@ describe('duplicate-rate', () => {
     const r = new RecentKeys(10 * MIN, 100);
     const again = (e: RecEvent) => {
       addEventKey(r.key(), e, false);
-      return r.seen(e.ts);
+      return r.seen(e.ts) !== NEW;
     };
     expect([again(item('drama')), again(item('drama')), again(item('kids'))]).toEqual([false, true, false]);
+  });
+});
+
+describe('duplicate-rate at a volume max_keys cannot hold for the look-back', () => {
+  /**
+   * 4 hours of 21 000 impressions an hour (350 a minute), one request each; 1 in 20 is delivered
+   * again 50 minutes later (a consumer re-reading its partition): a true share of 1/21 once the
+   * first copies are an hour old. max_keys 5000 holds about 15 minutes of keys.
+   */
+  function run(sampling: 'auto' | 'off') {
+    const c = streamingCheck(duplicateRateKind, { window: '10m', event_types: ['impression'], lookback: '1h', max_keys: 5000, min_events: 50, sampling });
+    const perMinute = 350;
+    const late: ImpressionEvent[][] = Array.from({ length: 4 * 60 + 50 }, () => []);
+    const windows: Array<{ value: number; details: Record<string, unknown> }> = [];
+    let id = 0;
+    for (let w = 0; w < 24; w++) {
+      const ws = T0 + w * 10 * MIN;
+      for (let m = 0; m < 10; m++) {
+        const minute = w * 10 + m;
+        for (const e of late[minute]) c.add(ws, e);
+        for (let i = 0; i < perMinute; i++) {
+          const e = imp(`r${id}`, `i${id % 97}`, { ts: ws + m * MIN + i, user_id: `u${id % 1013}` });
+          c.add(ws, e);
+          if (id++ % 20 === 0) late[minute + 50].push({ ...e, ts: e.ts + 50 * MIN });
+        }
+      }
+      const [obs] = c.close(ws, ws + 10 * MIN);
+      windows.push({ value: obs.value, details: obs.details as Record<string, unknown> });
+    }
+    return windows.slice(6); // once the look-back is full
+  }
+  const pooled = (ws: Array<{ details: Record<string, unknown> }>) => {
+    const judged = ws.reduce((n, w) => n + Number(w.details.judged_events ?? w.details.events), 0);
+    return ws.reduce((n, w) => n + Number(w.details.duplicates), 0) / judged;
+  };
+
+  test('auto: the keys of 1 request in 8 are remembered for the whole hour, and the share over them is the true share', () => {
+    const ws = run('auto');
+    expect(pooled(ws)).toBeGreaterThan((1 / 21) * 0.85);
+    expect(pooled(ws)).toBeLessThan((1 / 21) * 1.15);
+    for (const w of ws) {
+      expect(w.details).toMatchObject({ sample_rate: 1 / 8, evicted_early: 0 });
+      expect(w.value).toBeGreaterThan(0.02); // every window sees its re-deliveries
+    }
+  });
+
+  test('off: every key is remembered until the table is full, and the re-deliveries 50 minutes later go unseen', () => {
+    const ws = run('off');
+    expect(pooled(ws)).toBeLessThan(0.005);
+    expect(Number(ws[ws.length - 1].details.evicted_early)).toBeGreaterThan(10_000);
+    expect(ws[0].details.sample_rate).toBeUndefined();
   });
 });
