@@ -1,8 +1,10 @@
 const FULL = 2 ** 32;
 /** at most 1 key in 2^20 is kept: beyond that a table this small measures nothing anyway */
 const MAX_LEVEL = 20;
-/** the rate of new keys is judged every capacity/16 of them (and at least once per horizon), over at least horizon/16 */
+/** the rate of new keys is judged every capacity/16 of them (and at least once per horizon)… */
 const STEPS = 16;
+/** …over at least 1/256 of the horizon (14 s of a 1-hour look-back) */
+const MIN_SPAN = 256;
 /** the level falls when a horizon brings at most this share of the capacity */
 const LOWER_BELOW = 0.45;
 /** the level rises at most this much at once (16 times fewer keys) */
@@ -21,7 +23,7 @@ const MAX_RAISE = 4;
  * over all of them (hash-based sampling, as distinct-count sketches do), with about a quarter of
  * the capacity or more per horizon behind it.
  *
- * The level rises as soon as capacity/16 new keys over a sixteenth of the horizon show the rate
+ * The level rises as soon as capacity/16 new keys over 1/256 of the horizon or more show the rate
  * too high, and falls one step when a whole horizon brought at most 45% of the capacity. Two thresholds: `remembers` (put the
  * key in the table) and `judges` (count it). They differ for one horizon after the level fell: the
  * keys newly let in are remembered at once but judged only once the table has held them a whole
@@ -82,11 +84,11 @@ export class HorizonSampler {
     const elapsed = now - this.markTs;
     if (n % this.step !== 0 && elapsed < this.horizonMs) return;
     // the rate, cautiously: the count less two standard deviations (Poisson), so a rate just under
-    // the line does not raise the level on a chance crowd of keys; over at least a sixteenth of
-    // the horizon, so a burst (keys of one timestamp, a second's batch) does not pass for a rate,
+    // the line does not raise the level on a chance crowd of keys; over at least 1/256 of the
+    // horizon, so a burst (keys of one timestamp, a second's batch) does not pass for a rate,
     // unless half the capacity came in less: then the table is filling, whatever the rate
     const low = n - 2 * Math.sqrt(n);
-    const measured = elapsed * STEPS >= this.horizonMs || 2 * n >= this.capacity;
+    const measured = elapsed * MIN_SPAN >= this.horizonMs || 2 * n >= this.capacity;
     const span = Math.max(1, elapsed);
     if (n >= this.step && measured && span * this.capacity < this.horizonMs * low) {
       // at this rate `capacity` keys would not last the horizon: keep 1/2^k as many, enough to fit
