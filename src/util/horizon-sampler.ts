@@ -24,10 +24,11 @@ const MAX_RAISE = 4;
  * the capacity or more per horizon behind it.
  *
  * The level rises as soon as capacity/16 new keys over 1/256 of the horizon or more show the rate
- * too high, and falls one step when a whole horizon brought at most 45% of the capacity. Two thresholds: `remembers` (put the
- * key in the table) and `judges` (count it). They differ for one horizon after the level fell: the
- * keys newly let in are remembered at once but judged only once the table has held them a whole
- * horizon (their earlier copies were not kept), so the measured share never dips when traffic drops.
+ * too high, and falls one step when a whole horizon brought at most 45% of the capacity. Two
+ * thresholds: `remembers` (put the key in the table) and `judges` (count it). They differ for one
+ * horizon after the level fell: the keys newly let in are remembered at once but judged only once
+ * the table has held them a whole horizon (their earlier copies were not kept), so the measured
+ * share never dips when traffic drops.
  *
  *   if (!sampler.remembers(t.sample())) return; … if (t.added) sampler.kept(ts); … if (sampler.judges(sample)) count
  */

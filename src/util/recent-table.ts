@@ -99,6 +99,8 @@ export class RecentTable {
     this.cells = new Float64Array(2 * slots * at);
     this.fingerprints = new Uint8Array(2 * slots);
     this.words = new Uint32Array(this.fingerprints.buffer);
+    pretouch(this.cells);
+    pretouch(this.words);
   }
 
   /** how many keys are remembered now */
@@ -280,6 +282,18 @@ export class RecentTable {
     this.count[old] = 0;
     this.young = old;
   }
+}
+
+/**
+ * pretouch writes one element per memory page, so the operating system maps every page of a new
+ * table now, when the check starts, instead of at the first key that lands on each: a first touch
+ * costs 1–15 µs (measured 66–87 ms for 21 MB on a shared VM), which otherwise falls on the first
+ * minutes of traffic, and the process's resident memory is then what it will stay (the JVM's
+ * AlwaysPreTouch, for the same reasons)
+ */
+function pretouch(a: Float64Array | Uint32Array): void {
+  const step = 4096 / a.BYTES_PER_ELEMENT;
+  for (let i = 0; i < a.length; i += step) a[i] = 0;
 }
 
 /** fingerprintAt: where slot i's fingerprint byte of generation gen is (see RecentTable.fingerprints) */

@@ -115,4 +115,12 @@ describe('RecentTable: recent keys with numbers, in typed arrays', () => {
     for (const k of keys) u.key().add(k).findOrAdd();
     expect(keys.slice(-10).every((k) => u.key().add(k).find() >= 0)).toBe(true);
   });
+
+  test('its memory is resident from the start: every page is mapped when the table is made, not at the first key on it', () => {
+    const before = process.memoryUsage().rss;
+    const t = new RecentTable(1_000_000, { num: true, num2: true }); // 2 × 2^21 slots × (3 numbers + a fingerprint byte): 104 MB
+    const grown = process.memoryUsage().rss - before;
+    expect(grown).toBeGreaterThan(90 * 2 ** 20);
+    expect(t.size).toBe(0);
+  });
 });
