@@ -118,9 +118,10 @@ describe('RecentTable: recent keys with numbers, in typed arrays', () => {
 
   test('its memory is resident from the start: every page is mapped when the table is made, not at the first key on it', () => {
     const before = process.memoryUsage().rss;
-    const t = new RecentTable(1_000_000, { num: true, num2: true }); // 2 × 2^21 slots × (3 numbers + a fingerprint byte): 104 MB
+    const t = new RecentTable(2_000_000, { num: true, num2: true }); // 2 × 2^22 slots × (3 numbers + a fingerprint byte): 209 MB
     const grown = process.memoryUsage().rss - before;
-    expect(grown).toBeGreaterThan(90 * 2 ** 20);
+    // untouched, it grew 2 MB; a collection meanwhile may hand some of the process's memory back (27 MB seen)
+    expect(grown).toBeGreaterThan(100 * 2 ** 20);
     expect(t.size).toBe(0);
   });
 });
