@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { durationSchema } from '../config/duration';
 import { EVENT_TYPES, type EventType, type RecEvent } from '../events/contract';
 import { commonCheckFields, streamingFields, type CheckDefinition, type CheckKind, type EvidenceItem, type Observation } from './kind';
-import { addEventKey, NEW, RecentKeys, SKIPPED } from './recent-keys';
+import { addEventKey, RecentKeys, REPEATED, SKIPPED } from './recent-keys';
 import { WindowedState } from './windowed';
 import { RecentCache } from '../util/recent-cache';
 
@@ -103,7 +103,7 @@ export const duplicateRateKind: CheckKind<DuplicateRateDefinition> = {
         const seen = recent.seen(e.ts);
         c.events++;
         if (seen === SKIPPED) return;
-        const dup = seen !== NEW;
+        const dup = seen === REPEATED;
         c.judged++;
         if (dup) c.duplicates++;
         const first = (segment[0] = segmentFirst(e));
